@@ -1,0 +1,238 @@
+/**
+ * Every error this package throws or emits is a {@link KalshiWsPoolError} with a stable `code`.
+ * Messages name what failed (command, id, connection) and never contain key material.
+ * @packageDocumentation
+ */
+
+/** Stable error codes. Switch on `error.code`, not on the message. */
+export const ErrorCode = {
+  config: 'KWP_CONFIG',
+  invalidCommand: 'KWP_INVALID_COMMAND',
+  connect: 'KWP_CONNECT',
+  auth: 'KWP_AUTH',
+  rateLimited: 'KWP_RATE_LIMITED',
+  commandTimeout: 'KWP_COMMAND_TIMEOUT',
+  commandRejected: 'KWP_COMMAND_REJECTED',
+  protocol: 'KWP_PROTOCOL',
+  poolStart: 'KWP_POOL_START',
+  closed: 'KWP_CLOSED',
+  state: 'KWP_STATE',
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Brand that survives two copies of the package being loaded (`instanceof` does not). */
+const brand = Symbol.for('kalshi-ws-pool.error');
+
+/** Options every error accepts; `cause` is always chained. */
+export interface ErrorOptions {
+  /** The underlying error, kept on `error.cause`. */
+  readonly cause?: unknown;
+}
+
+/**
+ * Base class of every error from kalshi-ws-pool.
+ * @example
+ * if (isKalshiWsPoolError(error, 'KWP_AUTH')) process.exit(2);
+ */
+export class KalshiWsPoolError extends Error {
+  /** Stable machine-readable code, `KWP_*`. */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+    Object.defineProperty(this, brand, { value: true });
+  }
+}
+
+/**
+ * True when `value` is an error from any loaded copy of this package, optionally with the given code.
+ * @example
+ * isKalshiWsPoolError(err, 'KWP_COMMAND_TIMEOUT')
+ */
+export function isKalshiWsPoolError(value: unknown, code?: ErrorCode): value is KalshiWsPoolError {
+  if (typeof value !== 'object' || value === null) return false;
+  if ((value as Record<symbol, unknown>)[brand] !== true) return false;
+  return code === undefined || (value as KalshiWsPoolError).code === code;
+}
+
+/** An option or argument is invalid. Thrown at once, naming the option and the bad value. */
+export class ConfigError extends KalshiWsPoolError {
+  /** Dotted path of the offending option, e.g. `layout.orderbook.capacity`. */
+  readonly option: string;
+
+  constructor(option: string, message: string, options?: ErrorOptions) {
+    super(ErrorCode.config, `${option}: ${message}`, options);
+    this.option = option;
+  }
+}
+
+/** A command could not be built: empty channel list, orderbook without markets, several sids, id < 1. */
+export class InvalidCommandError extends KalshiWsPoolError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.invalidCommand, message, options);
+  }
+}
+
+/** Fields shared by errors that happen on one connection. */
+export interface ConnectionErrorOptions extends ErrorOptions {
+  /** Pool connection id (1-based), when known. */
+  readonly connectionId?: number;
+}
+
+/** Dialing failed for a retryable reason: network error, timeout, HTTP 5xx. */
+export class ConnectError extends KalshiWsPoolError {
+  /** HTTP status of the rejected handshake, when there was one. */
+  readonly status: number | undefined;
+  /** Pool connection id, when known. */
+  readonly connectionId: number | undefined;
+  /** Whether dialing again may succeed. */
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    options?: ConnectionErrorOptions & { readonly status?: number; readonly retryable?: boolean },
+    code: ErrorCode = ErrorCode.connect,
+  ) {
+    super(code, message, options);
+    this.status = options?.status;
+    this.connectionId = options?.connectionId;
+    this.retryable = options?.retryable ?? true;
+  }
+}
+
+/** The handshake (HTTP 401/403) or a command (Kalshi error 9) was refused for credentials. Not retried. */
+export class AuthError extends ConnectError {
+  constructor(message: string, options?: ConnectionErrorOptions & { readonly status?: number }) {
+    super(message, { ...options, retryable: false }, ErrorCode.auth);
+  }
+}
+
+/** HTTP 429 at the handshake. Retryable, after `retryAfterMs` when the server said so. */
+export class RateLimitedError extends ConnectError {
+  /** Delay the server asked for (`Retry-After`), in ms; undefined when absent. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options?: ConnectionErrorOptions & { readonly retryAfterMs?: number }) {
+    super(message, { ...options, status: 429, retryable: true }, ErrorCode.rateLimited);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** A command got no reply in time. The pending entry is gone; a late reply is counted and dropped. */
+export class CommandTimeoutError extends KalshiWsPoolError {
+  /** Command name, e.g. `subscribe`. */
+  readonly command: string;
+  /** Command id on its connection. */
+  readonly commandId: number;
+  /** The timeout that elapsed, in ms. */
+  readonly timeoutMs: number;
+
+  constructor(command: string, commandId: number, timeoutMs: number, options?: ConnectionErrorOptions) {
+    const on = options?.connectionId === undefined ? '' : ` on connection ${options.connectionId}`;
+    super(ErrorCode.commandTimeout, `${command} (id ${commandId}) timed out after ${timeoutMs} ms${on}`, options);
+    this.command = command;
+    this.commandId = commandId;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** What a Kalshi error code means for the caller. See docs/errors.md. */
+export type RejectionClass = 'terminal-subscription' | 'capacity' | 'rate-limit' | 'auth' | 'caller';
+
+/** Kalshi answered a command (or a subscription) with `type: "error"`. */
+export class CommandRejectedError extends KalshiWsPoolError {
+  /** Kalshi's numeric error code (`msg.code`). */
+  readonly kalshiCode: number;
+  /** What the code means for the pool. */
+  readonly classification: RejectionClass;
+  /** Command name, when the error answered a command. */
+  readonly command: string | undefined;
+  /** Command id, when the reply carried one. */
+  readonly commandId: number | undefined;
+  /** Subscription id, for sid-scoped errors. */
+  readonly sid: number | undefined;
+
+  constructor(
+    kalshiCode: number,
+    classification: RejectionClass,
+    serverMessage: string,
+    options?: ConnectionErrorOptions & {
+      readonly command?: string;
+      readonly commandId?: number;
+      readonly sid?: number;
+    },
+  ) {
+    const what = options?.command === undefined ? 'command' : options.command;
+    const id = options?.commandId === undefined ? '' : ` (id ${options.commandId})`;
+    const sid = options?.sid === undefined ? '' : ` on sid ${options.sid}`;
+    const on = options?.connectionId === undefined ? '' : ` on connection ${options.connectionId}`;
+    super(
+      ErrorCode.commandRejected,
+      `${what}${id} rejected by Kalshi with code ${kalshiCode} (${serverMessage})${sid}${on}`,
+      options,
+    );
+    this.kalshiCode = kalshiCode;
+    this.classification = classification;
+    this.command = options?.command;
+    this.commandId = options?.commandId;
+    this.sid = options?.sid;
+  }
+}
+
+/** The server sent something that breaks the protocol: not JSON, truncated, binary, oversized, unknown reply. */
+export class ProtocolError extends KalshiWsPoolError {
+  /** Short machine-readable reason, e.g. `not-object`, `truncated`, `binary`, `oversized`. */
+  readonly reason: string;
+
+  constructor(reason: string, message: string, options?: ConnectionErrorOptions) {
+    super(ErrorCode.protocol, message, options);
+    this.reason = reason;
+  }
+}
+
+/** One slot's failure at start, as listed by {@link PoolStartError}. */
+export interface SlotFailure {
+  /** Pool connection id (1-based). */
+  readonly connectionId: number;
+  /** Why it did not come up. */
+  readonly error: Error;
+}
+
+/** `start()` got fewer healthy connections than `minHealthyConnections`. */
+export class PoolStartError extends KalshiWsPoolError {
+  /** Connections that came up. */
+  readonly healthy: number;
+  /** The minimum that was required. */
+  readonly required: number;
+  /** Per-slot causes. */
+  readonly failures: readonly SlotFailure[];
+
+  constructor(healthy: number, required: number, failures: readonly SlotFailure[], options?: ErrorOptions) {
+    super(
+      ErrorCode.poolStart,
+      `pool start failed: ${healthy} healthy connections, ${required} required (${failures.length} failed)`,
+      options,
+    );
+    this.healthy = healthy;
+    this.required = required;
+    this.failures = failures;
+  }
+}
+
+/** The connection or manager is closed (or closed while the operation was pending). */
+export class ClosedError extends KalshiWsPoolError {
+  constructor(message: string, options?: ConnectionErrorOptions) {
+    super(ErrorCode.closed, message, options);
+  }
+}
+
+/** An API was used in a state that does not allow it (e.g. a second concurrent iterator). */
+export class StateError extends KalshiWsPoolError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.state, message, options);
+  }
+}
