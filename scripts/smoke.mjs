@@ -1,0 +1,17 @@
+// Proves the built dist loads in plain Node both as ESM (import) and CJS (require), with the same exports.
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+
+const require = createRequire(import.meta.url);
+for (const entry of ['kalshi-ws-pool', 'kalshi-ws-pool/testing']) {
+  const esm = await import(entry);
+  const cjs = require(entry);
+  const esmKeys = Object.keys(esm).filter((k) => k !== 'default' && k !== 'module.exports').sort();
+  const cjsKeys = Object.keys(cjs).sort();
+  assert.deepEqual(cjsKeys, esmKeys, `${entry}: ESM and CJS export different names`);
+  console.log(`${entry}: ${esmKeys.length} exports load via import and require`);
+}
+const { isKalshiWsPoolError, ConfigError } = await import('kalshi-ws-pool');
+assert.ok(isKalshiWsPoolError(new (require('kalshi-ws-pool').ConfigError)('x', 'y')), 'CJS error recognised by ESM guard');
+assert.ok(new ConfigError('a', 'b') instanceof Error);
+console.log('smoke: ok');
