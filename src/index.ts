@@ -40,6 +40,37 @@ export { createEnvelopeScan } from './protocol/kalshi/envelope';
 export type { KalshiAuthHeaders, KalshiSigner } from './protocol/kalshi/auth-headers';
 export { WS_SIGN_PATH } from './protocol/kalshi/auth-headers';
 // protocol (implementation exports are added below by the protocol layer)
+export { createKalshiSigner, verifyKalshiSignature } from './protocol/kalshi/signer';
+export type {
+  KalshiCustomSignerOptions,
+  KalshiKeySignerOptions,
+  KalshiSignerOptions,
+  SignerClock,
+} from './protocol/kalshi/signer';
+export { KNOWN_MESSAGE_TYPES, scanEnvelope } from './protocol/kalshi/envelope-scanner';
+export { KALSHI_ERROR_CODES, classifyKalshiError, kalshiErrorDescription } from './protocol/kalshi/error-codes';
+export type { KalshiErrorInfo } from './protocol/kalshi/error-codes';
+export { classifyReply, toRejectedError } from './protocol/kalshi/replies';
+export type {
+  ErrorReply,
+  ListReply,
+  ListedSubscription,
+  MalformedReply,
+  OkReply,
+  Reply,
+  SubscribedReply,
+  UnsubscribedReply,
+  UpdatedReply,
+} from './protocol/kalshi/replies';
+export {
+  buildListSubscriptions,
+  buildSubscribe,
+  buildUnsubscribe,
+  buildUpdateSubscription,
+  buildUpdateSubscriptionFromSids,
+  encodeCommand,
+} from './protocol/kalshi/commands';
+export type { KalshiCommand, SubscribeCommandOptions } from './protocol/kalshi/commands';
 
 // client
 export type {
@@ -59,5 +90,56 @@ export type {
   UpdateResult,
 } from './client/client';
 // client (implementation exports are added below by the client layer)
+export { createKalshiClient } from './client/kalshi-client';
+export { kalshiClientDefaults } from './client/kalshi-client-options';
+export type { KalshiClientOptions, WebSocketConstructor } from './client/kalshi-client-options';
 
 // manager (exports are added below by the manager layer)
+export { createConnectionManager } from './manager/connection-manager';
+export type { ConnectionManager } from './manager/connection-manager';
+export { managerDefaults } from './manager/manager-options';
+export type {
+  AdmissionOptions,
+  ConnectionManagerOptions,
+  LayoutOptions,
+  ManagerClientOptions,
+  ManagerCommonOptions,
+  ManagerDialOptions,
+  ManagerFactoryOptions,
+  QueueOptions,
+  ReconnectOptions,
+  RepairOptions,
+} from './manager/manager-options';
+export type {
+  ConnectedEvent,
+  ConnectionManagerEvents,
+  DegradedEvent,
+  DisconnectedEvent,
+  GapEvent,
+  ManagerErrorEvent,
+  ManagerEventName,
+  ReconnectedEvent,
+  ReconnectingEvent,
+  RepairEvent,
+  RepairOutcome,
+  ResubscribeEvent,
+  UnplacedEvent,
+} from './manager/manager-events';
+export type { ConnectionHealth, ManagerHealth, ManagerState, ManagerStats, SlotState } from './manager/manager-stats';
+export type { SlotRole } from './manager/layout';
+export type { OverflowPolicy } from './manager/output-queue';
+
+// registry (in-memory)
+export { createMemoryRegistry } from './registry/memory-registry';
+export type { MemoryRegistry } from './registry/memory-registry';
+
+// registry (Kalshi REST)
+export { createKalshiRestRegistry } from './registry/kalshi-rest-registry';
+export type { KalshiRestRegistry } from './registry/kalshi-rest-registry';
+export { KALSHI_REST_URLS, restRegistryDefaults } from './registry/rest-registry-options';
+export type {
+  KalshiRestRegistryOptions,
+  RestMarket,
+  RestMarketFilter,
+  RestRetryOptions,
+} from './registry/rest-registry-options';

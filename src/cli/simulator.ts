@@ -1,3 +1,121 @@
-// Placeholder until the simulator CLI lands.
-console.error('kalshi-ws-pool-sim: not built yet');
-process.exitCode = 1;
+/**
+ * `kalshi-ws-pool-sim`: run the Kalshi market-data simulator standalone.
+ *
+ *   kalshi-ws-pool-sim --port 8080 --markets 5000 --rate 2000 [--public-key PATH ...] [--key-id ID] [--key-out PATH]
+ *
+ * Without --public-key it generates a key pair, writes the private key PEM (mode 0600) to --key-out or a
+ * file in the OS temp directory, and prints the key id and that path. Ctrl-C / SIGTERM close it cleanly.
+ */
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSimulator } from '../testing/simulator/simulator';
+import type { SimulatorOptions } from '../testing/simulator/options';
+
+const USAGE = `Usage: kalshi-ws-pool-sim [options]
+
+  --host HOST            interface to listen on (default 127.0.0.1)
+  --port N               port (default 8080; 0 = any free port)
+  --markets N            generated markets (default 5000)
+  --rate N               orderbook deltas per second, total (default 0)
+  --trades N             trades per second, total (default 0)
+  --tickers N            ticker updates per second, total (default 0)
+  --lifecycle N          market churn events per second (default 0)
+  --ping-interval MS     heartbeat ping interval (default 10000, 0 = off)
+  --public-key PATH      trusted public key PEM (repeatable); default: generate a key pair
+  --key-id ID            only accept this KALSHI-ACCESS-KEY
+  --key-out PATH         where to write the generated private key (default: a file in the temp dir)
+  --max-markets-per-sub N    error 26 beyond N markets on one subscription
+  --max-commands-per-sec N   error 27 beyond N commands per second on one subscription
+  --max-connections-per-key N  HTTP 429 beyond N connections per key
+  -h, --help             this text`;
+
+function number(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) {
+    console.error(`--${name}: expected a number >= 0, got ${value}`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      markets: { type: 'string' },
+      rate: { type: 'string' },
+      trades: { type: 'string' },
+      tickers: { type: 'string' },
+      lifecycle: { type: 'string' },
+      'ping-interval': { type: 'string' },
+      'public-key': { type: 'string', multiple: true },
+      'key-id': { type: 'string' },
+      'key-out': { type: 'string' },
+      'max-markets-per-sub': { type: 'string' },
+      'max-commands-per-sec': { type: 'string' },
+      'max-connections-per-key': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help === true) {
+    console.log(USAGE);
+    return;
+  }
+  const inf = Number.POSITIVE_INFINITY;
+  const options: SimulatorOptions = {
+    host: values.host ?? '127.0.0.1',
+    port: number('port', values.port, 8080),
+    markets: number('markets', values.markets, 5000),
+    pingIntervalMs: number('ping-interval', values['ping-interval'], 10_000),
+    traffic: {
+      orderbookDeltasPerSecond: number('rate', values.rate, 0),
+      tradesPerSecond: number('trades', values.trades, 0),
+      tickersPerSecond: number('tickers', values.tickers, 0),
+      lifecyclePerSecond: number('lifecycle', values.lifecycle, 0),
+    },
+    limits: {
+      marketsPerSubscription: number('max-markets-per-sub', values['max-markets-per-sub'], inf),
+      commandsPerSecondPerSubscription: number('max-commands-per-sec', values['max-commands-per-sec'], inf),
+      connectionsPerKey: number('max-connections-per-key', values['max-connections-per-key'], inf),
+    },
+    ...(values['key-id'] === undefined ? {} : { keyId: values['key-id'] }),
+    ...(values['public-key'] === undefined ? {} : { publicKeys: values['public-key'].map((path) => readFileSync(path, 'utf8')) }),
+  };
+  const sim = await startSimulator(options);
+  console.log(`kalshi-ws-pool-sim listening`);
+  console.log(`  websocket: ${sim.url}`);
+  console.log(`  rest:      ${sim.restUrl}/markets`);
+  console.log(`  markets:   ${sim.markets.length}`);
+  if (sim.credentials !== undefined) {
+    const keyOut = values['key-out'] ?? join(tmpdir(), `kalshi-ws-pool-sim-${process.pid}.pem`);
+    writeFileSync(keyOut, sim.credentials.privateKeyPem, { mode: 0o600 });
+    chmodSync(keyOut, 0o600);
+    console.log(`  key id:    ${sim.credentials.keyId}`);
+    console.log(`  key file:  ${keyOut}`);
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: closing`);
+    sim.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

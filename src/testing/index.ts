@@ -4,6 +4,40 @@
  */
 
 // simulator (exports added by the simulator)
+export { startSimulator } from './simulator/simulator';
+export {
+  SIMULATOR_DEFAULTS,
+  SIMULATOR_LIMIT_DEFAULTS,
+  SIMULATOR_TRAFFIC_DEFAULTS,
+  resolveSimulatorOptions,
+} from './simulator/options';
+export type { SimulatorLimits, SimulatorOptions, SimulatorTrafficOptions } from './simulator/options';
+export type {
+  MarketEndEvent,
+  SimConnectionInfo,
+  SimSubscriptionInfo,
+  Simulator,
+  SimulatorCredentials,
+} from './simulator/types';
+export type {
+  DropOptions,
+  FailCommandsOptions,
+  FaultController,
+  FaultTarget,
+  MalformedKind,
+  MalformedOptions,
+  RejectHandshakesOptions,
+} from './simulator/fault-types';
+export type { SimulatorStats } from './simulator/stats';
+export type { BlastOptions, BlastResult } from './simulator/blast';
+export type { SimChannel } from './simulator/subscription';
+export { generateTicker } from './simulator/tickers';
+export type { GeneratedTicker } from './simulator/tickers';
+export { KALSHI_ERROR_MESSAGES } from './simulator/kalshi-errors';
 
 // fake client (exports added by the fake client)
+export { FakeClient } from './fake-client';
+export type { FakeClientOptions, FakeCommand, FakeFailureFilter } from './fake-client';
+export { createFakeClientFactory } from './fake-client-factory';
+export type { FakeClientFactory, SlotFakeOptions } from './fake-client-factory';
 export {};

@@ -1,4 +1,4 @@
-import { constants, createPrivateKey, generateKeyPairSync, verify } from 'node:crypto';
+import { constants, createPrivateKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
@@ -84,11 +84,13 @@ describe('createKalshiSigner', () => {
   it('uses a custom async signer returning bytes or base64', async () => {
     const seen: string[] = [];
     const key = createPrivateKey(privatePem);
+    // What an HSM would do: a raw RSA-PSS signature over the message bytes.
     const rawSign = (message: string): Buffer =>
-      Buffer.from(
-        // node's sign with PSS options, as an HSM would do it
-        (await_sign(message, key)),
-      );
+      sign('sha256', Buffer.from(message), {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+      });
     const bytesSigner = createKalshiSigner({
       keyId: KEY_ID,
       clock: fixedClock(7),
@@ -156,7 +158,7 @@ describe('createKalshiSigner', () => {
       (signer as unknown as Record<string, unknown>)['headers'] = null;
     }).toThrow(TypeError);
     // The headers themselves of course carry the key id: that is their job.
-    expect((await signer.headers('GET', '/')).['KALSHI-ACCESS-KEY']).toBe(KEY_ID);
+    expect((await signer.headers('GET', '/'))['KALSHI-ACCESS-KEY']).toBe(KEY_ID);
   });
 
   it('validates up front with ConfigError naming the option, never echoing secrets', () => {

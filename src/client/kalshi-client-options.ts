@@ -1,0 +1,199 @@
+import { ConfigError } from '../errors';
+import type { Clock } from '../ports/clock';
+import { systemClock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import { silentLogger } from '../ports/logger';
+import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
+
+/**
+ * A WebSocket constructor: `ws`/`isomorphic-ws` (Node; signed headers are sent), or a browser-style
+ * class such as mock-socket's or `globalThis.WebSocket` (no handshake headers: tests and unsigned use only).
+ */
+export type WebSocketConstructor = new (url: string, ...rest: never[]) => object;
+
+/** Options of {@link createKalshiClient}. Durations are in ms. */
+export interface KalshiClientOptions {
+  /** `wss://…/trade-api/ws/v2`. `ws://` is allowed only for loopback hosts unless `allowInsecureTransport`. */
+  readonly url: string;
+  /** Signs each dial afresh (`KALSHI-ACCESS-*` headers). */
+  readonly signer: KalshiSigner;
+  /** Pool connection id, used in error messages and logs only. */
+  readonly connectionId?: number;
+  /**
+   * Time allowed for signing plus the whole opening handshake.
+   * @default 10_000
+   */
+  readonly dialTimeoutMs?: number;
+  /**
+   * Time a command waits for its reply (per-command `timeoutMs` overrides it). Must be > 0.
+   * @default 5_000
+   */
+  readonly commandTimeoutMs?: number;
+  /**
+   * Silence (no inbound frame, ping or pong) after which the socket is terminated and closed as `stale`.
+   * Checked every `staleAfterMs / 4`, so detection happens between 1x and 1.25x this value.
+   * @default 30_000
+   */
+  readonly staleAfterMs?: number;
+  /**
+   * Interval of client pings, for half-open detection on quiet links; 0 turns them off.
+   * @default 0
+   */
+  readonly pingIntervalMs?: number;
+  /**
+   * How long `close()` waits for the peer's close frame before terminating the socket.
+   * @default 10_000
+   */
+  readonly closeTimeoutMs?: number;
+  /**
+   * Largest inbound message in bytes; a bigger one ends the connection (`protocolError` `oversized`, then close kind `error`).
+   * @default 16 MiB
+   */
+  readonly maxPayload?: number;
+  /**
+   * Negotiate permessage-deflate (see docs/decisions/client-compression.md).
+   * @default false
+   */
+  readonly perMessageDeflate?: boolean;
+  /** Time source. @default systemClock */
+  readonly clock?: Clock;
+  /** pino-shaped logger; never receives headers or key material. @default silentLogger */
+  readonly logger?: Logger;
+  /**
+   * Allow `ws://` to non-loopback hosts. TLS certificate verification is never disabled either way.
+   * @default false
+   */
+  readonly allowInsecureTransport?: boolean;
+  /** WebSocket constructor override (mock-socket in tests). @default isomorphic-ws */
+  readonly WebSocket?: WebSocketConstructor;
+}
+
+/** Defaults of {@link KalshiClientOptions}, frozen. */
+export const kalshiClientDefaults = Object.freeze({
+  dialTimeoutMs: 10_000,
+  commandTimeoutMs: 5_000,
+  staleAfterMs: 30_000,
+  pingIntervalMs: 0,
+  closeTimeoutMs: 10_000,
+  maxPayload: 16 * 1024 * 1024,
+  perMessageDeflate: false,
+  allowInsecureTransport: false,
+} as const);
+
+/** Options after validation, every default filled in. */
+export interface ResolvedKalshiClientOptions {
+  readonly url: string;
+  readonly host: string;
+  readonly signer: KalshiSigner;
+  readonly connectionId: number | undefined;
+  readonly dialTimeoutMs: number;
+  readonly commandTimeoutMs: number;
+  readonly staleAfterMs: number;
+  readonly pingIntervalMs: number;
+  readonly closeTimeoutMs: number;
+  readonly maxPayload: number;
+  readonly perMessageDeflate: boolean;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly allowInsecureTransport: boolean;
+  readonly WebSocket: WebSocketConstructor | undefined;
+}
+
+/** Largest delay a JS timer accepts. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Throws {@link ConfigError} unless `value` is a finite duration in `(0, 2^31-1]` (or `[0, …]` when `allowZero`).
+ * @throws {ConfigError} naming `option`.
+ */
+export function checkDuration(option: string, value: unknown, allowZero = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value > MAX_TIMER_MS || value < 0 || (value === 0 && !allowZero)) {
+    const range = allowZero ? '>= 0' : '> 0';
+    throw new ConfigError(option, `expected a finite number of ms ${range} and <= ${MAX_TIMER_MS}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkBoolean(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ConfigError(option, `expected a boolean, got ${String(value)}`);
+  return value;
+}
+
+/** True for `localhost`, `127.0.0.0/8` and `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === '[::1]' || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function checkUrl(value: unknown, allowInsecure: boolean): URL {
+  if (typeof value !== 'string' || value === '') throw new ConfigError('url', 'expected a non-empty string');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new ConfigError('url', `not a valid URL: ${value}`, { cause: error });
+  }
+  if (url.protocol !== 'wss:' && url.protocol !== 'ws:') {
+    throw new ConfigError('url', `expected a wss:// or ws:// URL, got ${url.protocol}//`);
+  }
+  // Plain ws:// sends signed headers and market data in clear text: only on this machine unless asked.
+  if (url.protocol === 'ws:' && !allowInsecure && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError(
+      'url',
+      `ws:// is only allowed for loopback hosts (got ${url.hostname}); use wss:// or set allowInsecureTransport`,
+    );
+  }
+  return url;
+}
+
+/**
+ * Validates {@link KalshiClientOptions} and fills in {@link kalshiClientDefaults}.
+ * @throws {ConfigError} naming the first bad option and its value.
+ */
+export function resolveKalshiClientOptions(options: KalshiClientOptions): ResolvedKalshiClientOptions {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'expected an object');
+  const d = kalshiClientDefaults;
+  const allowInsecureTransport = checkBoolean(
+    'allowInsecureTransport',
+    options.allowInsecureTransport ?? d.allowInsecureTransport,
+  );
+  const url = checkUrl(options.url, allowInsecureTransport);
+  const signer: unknown = options.signer;
+  if (typeof signer !== 'object' || signer === null || typeof (signer as KalshiSigner).headers !== 'function') {
+    throw new ConfigError('signer', 'expected a KalshiSigner with a headers(method, path, signal) method');
+  }
+  const connectionId = options.connectionId;
+  if (connectionId !== undefined && (!Number.isSafeInteger(connectionId) || connectionId < 0)) {
+    throw new ConfigError('connectionId', `expected an integer >= 0, got ${String(connectionId)}`);
+  }
+  const maxPayload = options.maxPayload ?? d.maxPayload;
+  if (!Number.isSafeInteger(maxPayload) || maxPayload <= 0) {
+    throw new ConfigError('maxPayload', `expected an integer number of bytes > 0, got ${String(maxPayload)}`);
+  }
+  const WebSocket = options.WebSocket;
+  if (WebSocket !== undefined && typeof WebSocket !== 'function') {
+    throw new ConfigError('WebSocket', 'expected a WebSocket constructor');
+  }
+  const clock = options.clock ?? systemClock;
+  if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
+    throw new ConfigError('clock', 'expected a Clock with now, setTimeout and clearTimeout');
+  }
+  return {
+    url: url.href,
+    host: url.host,
+    signer: options.signer,
+    connectionId,
+    dialTimeoutMs: checkDuration('dialTimeoutMs', options.dialTimeoutMs ?? d.dialTimeoutMs),
+    commandTimeoutMs: checkDuration('commandTimeoutMs', options.commandTimeoutMs ?? d.commandTimeoutMs),
+    staleAfterMs: checkDuration('staleAfterMs', options.staleAfterMs ?? d.staleAfterMs),
+    pingIntervalMs: checkDuration('pingIntervalMs', options.pingIntervalMs ?? d.pingIntervalMs, true),
+    closeTimeoutMs: checkDuration('closeTimeoutMs', options.closeTimeoutMs ?? d.closeTimeoutMs),
+    maxPayload,
+    perMessageDeflate: checkBoolean('perMessageDeflate', options.perMessageDeflate ?? d.perMessageDeflate),
+    clock,
+    logger: options.logger ?? silentLogger,
+    allowInsecureTransport,
+    WebSocket,
+  };
+}

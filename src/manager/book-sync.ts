@@ -1,0 +1,234 @@
+/**
+ * The per-slot flush loop: turns an orderbook slot's {@link SlotBook} into batched commands, one in
+ * flight at a time, each after a token from the pool-wide command limiter, and handles rejections
+ * (26: slot full, 27/18: back off, 10/25/7: resubscribe, others: bounded retries).
+ * @internal
+ */
+import { CommandRejectedError, CommandTimeoutError } from '../errors';
+import { Channel } from '../protocol/kalshi/channels';
+import type { BookCommand } from './slot-book';
+import type { LiveConnection, OrderbookHost } from './live-connection';
+import { isEndOfGeneration } from './live-connection';
+import type { PoolContext } from './pool-context';
+import { backoffDelay, commandBackoff, wait } from './pool-context';
+
+/** Retries of one failing add/remove batch before it is dropped. */
+const MAX_COMMAND_RETRIES = 3;
+
+const ORDERBOOK = [Channel.orderbookDelta] as const;
+
+/** Keeps one orderbook slot's server-side market set equal to its book. @internal */
+export class BookSync {
+  #running = false;
+  #again = false;
+  /** Largest batch for the next add; halves on error 26 to find the server's limit. */
+  #batchLimit: number;
+  #failures = 0;
+  /** A sid to unsubscribe before the next subscribe (after error 10/25). */
+  #unsubscribeFirst: number | undefined;
+  readonly #backoff: ReturnType<typeof commandBackoff>;
+
+  constructor(
+    private readonly host: OrderbookHost,
+    private readonly ctx: PoolContext,
+  ) {
+    this.#batchLimit = ctx.options.maxTickersPerCommand;
+    this.#backoff = commandBackoff(ctx.options);
+  }
+
+  /** True while the loop runs. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Send whatever the book has pending. Cheap to call often: changes coalesce into the next batch. */
+  flush(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    void this.#run();
+  }
+
+  /** New generation: forget per-connection state. */
+  reset(): void {
+    this.#batchLimit = this.ctx.options.maxTickersPerCommand;
+    this.#failures = 0;
+    this.#unsubscribeFirst = undefined;
+  }
+
+  /** Error 10/25 on the book's sid: unsubscribe it (ignoring failure), then subscribe the markets again. */
+  resubscribe(sid: number): void {
+    this.#unsubscribeFirst = sid;
+    this.host.book.resubscribeNeeded();
+    this.flush();
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    try {
+      do {
+        this.#again = false;
+        await this.#drain();
+      } while (this.#again && this.host.live() !== undefined && !this.ctx.stopped);
+    } catch (error) {
+      // Never thrown from a background loop: report instead.
+      this.ctx.logger.error({ connectionId: this.host.connectionId, err: error }, 'book sync failed');
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #drain(): Promise<void> {
+    const { book } = this.host;
+    for (;;) {
+      const conn = this.host.live();
+      if (conn === undefined || this.ctx.stopped) return;
+      if (this.#unsubscribeFirst !== undefined) {
+        const sid = this.#unsubscribeFirst;
+        this.#unsubscribeFirst = undefined;
+        if (!(await this.#unsubscribe(conn, sid))) return;
+        continue;
+      }
+      const command = book.next(this.#batchLimit);
+      if (command === undefined) return;
+      if (!(await this.#send(conn, command))) return;
+    }
+  }
+
+  /** @returns false when the generation ended. */
+  async #unsubscribe(conn: LiveConnection, sid: number): Promise<boolean> {
+    try {
+      await this.ctx.commands.acquire(conn.signal);
+      this.ctx.counters.commandsSent++;
+      await conn.client.unsubscribe([sid], { signal: conn.signal });
+    } catch (error) {
+      if (isEndOfGeneration(error, conn.generation, this.host)) return false;
+      this.ctx.logger.debug({ connectionId: this.host.connectionId, sid, err: error }, 'unsubscribe of a lost sid failed (ignored)');
+    }
+    return this.host.isLive(conn.generation);
+  }
+
+  /** @returns false when the loop should stop (generation ended). */
+  async #send(conn: LiveConnection, command: BookCommand): Promise<boolean> {
+    const { book } = this.host;
+    const { counters } = this.ctx;
+    try {
+      await this.ctx.commands.acquire(conn.signal);
+    } catch {
+      book.failed(command, 'retry');
+      return false;
+    }
+    if (!this.host.isLive(conn.generation)) {
+      book.failed(command, 'retry');
+      return false;
+    }
+    counters.commandsSent++;
+    counters.commandsPending++;
+    try {
+      if (command.action === 'subscribe') {
+        const results = await conn.client.subscribe(ORDERBOOK, command.tickers, { signal: conn.signal });
+        book.succeeded(command, results[0]?.sid);
+      } else {
+        const sid = book.sid;
+        if (sid === undefined) {
+          book.failed(command, 'retry');
+          return true;
+        }
+        await conn.client.updateSubscription(sid, command.action, command.tickers, { signal: conn.signal });
+        book.succeeded(command);
+      }
+      this.#failures = 0;
+      if (command.action !== 'delete_markets') this.#batchLimit = this.ctx.options.maxTickersPerCommand;
+      return true;
+    } catch (error) {
+      if (isEndOfGeneration(error, conn.generation, this.host)) {
+        book.failed(command, 'retry');
+        return false;
+      }
+      counters.commandsFailed++;
+      return this.#onError(conn, command, error);
+    } finally {
+      counters.commandsPending--;
+    }
+  }
+
+  async #onError(conn: LiveConnection, command: BookCommand, error: unknown): Promise<boolean> {
+    const { book } = this.host;
+    const { connectionId } = this.host;
+    const log = this.ctx.logger;
+    const isAdd = command.action !== 'delete_markets';
+    if (error instanceof CommandRejectedError) {
+      const code = error.kalshiCode;
+      if (code === 26 && isAdd) {
+        if (command.tickers.length > 1) {
+          // The limit is unpublished: halve the batch until it fits, then call the slot full.
+          this.#batchLimit = Math.ceil(command.tickers.length / 2);
+          book.failed(command, 'retry');
+          return true;
+        }
+        book.failed(command, 'drop');
+        this.#slotFull(command.tickers);
+        return true;
+      }
+      if (code === 27 || code === 18) {
+        const delay = backoffDelay(++this.#failures, this.#backoff);
+        this.ctx.commands.holdFor(delay);
+        book.failed(command, 'retry');
+        log.warn({ connectionId, kalshiCode: code, delayMs: delay }, 'command rate limited; backing off');
+        return true;
+      }
+      if (error.classification === 'terminal-subscription' || code === 7) {
+        book.failed(command, 'retry');
+        const sid = error.sid ?? book.sid;
+        if (sid !== undefined) this.host.resubscribe(sid, code);
+        return true;
+      }
+    }
+    const retryable = error instanceof CommandTimeoutError || isAdd;
+    if (retryable && ++this.#failures <= MAX_COMMAND_RETRIES) {
+      log.warn({ connectionId, action: command.action, markets: command.tickers.length, err: error }, 'command failed; retrying');
+      book.failed(command, 'retry');
+      try {
+        await wait(this.ctx.clock, backoffDelay(this.#failures, this.#backoff), conn.signal);
+      } catch {
+        return false;
+      }
+      return true;
+    }
+    this.#failures = 0;
+    book.failed(command, 'drop');
+    log.error({ connectionId, action: command.action, markets: command.tickers.length, err: error }, 'command failed; dropped');
+    if (isAdd) {
+      // The markets are not on the server and no longer wanted here: take them out of placement too.
+      for (const ticker of command.tickers) this.ctx.placement.remove(ticker);
+      this.ctx.counters.marketsRejected += command.tickers.length;
+    }
+    this.ctx.emit('error', { connectionId, error: error instanceof Error ? error : new Error(String(error)), fatal: false });
+    return true;
+  }
+
+  /** Error 26 with one market: the slot is full at what it holds; everything else placed here moves. */
+  #slotFull(rejected: readonly string[]): void {
+    const { book, connectionId } = this.host;
+    const { placement } = this.ctx;
+    placement.markFull(connectionId, book.held);
+    this.#batchLimit = this.ctx.options.maxTickersPerCommand;
+    const held = new Set(book.heldTickers());
+    const moving: string[] = [];
+    for (const ticker of placement.marketsOf(connectionId)) if (!held.has(ticker)) moving.push(ticker);
+    for (const ticker of moving) book.unwant(ticker);
+    const moved = placement.evict(connectionId, moving);
+    let placed = 0;
+    for (const tickers of moved.values()) placed += tickers.length;
+    this.ctx.logger.warn(
+      { connectionId, held: book.held, moving: moving.length, rejected: rejected.length, placedElsewhere: placed },
+      'slot full (error 26); markets re-placed',
+    );
+    this.ctx.wantOn(moved);
+    const unplaced = moving.length - placed;
+    if (unplaced > 0) {
+      this.ctx.emit('unplaced', { count: unplaced, total: placement.unplaced, connectionId });
+    }
+  }
+}

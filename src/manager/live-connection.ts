@@ -1,0 +1,32 @@
+/**
+ * The small view of a slot that its command loops (book sync, repair) need.
+ * @internal
+ */
+import type { Client } from '../client/client';
+import { ClosedError } from '../errors';
+import type { SlotBook } from './slot-book';
+
+/** The slot's open connection of one generation. @internal */
+export interface LiveConnection {
+  readonly client: Client;
+  readonly generation: number;
+  /** Aborted when this generation ends (close, stop). */
+  readonly signal: AbortSignal;
+}
+
+/** What `BookSync` and `SidRepair` see of an orderbook slot. @internal */
+export interface OrderbookHost {
+  readonly connectionId: number;
+  readonly book: SlotBook;
+  /** The open connection, `undefined` while down. */
+  live(): LiveConnection | undefined;
+  /** Whether `generation` is still the open one. */
+  isLive(generation: number): boolean;
+  /** Error 10/25 (or 7) on `sid`: drop it and subscribe the slot's markets again. */
+  resubscribe(sid: number, kalshiCode: number | undefined): void;
+}
+
+/** True for an abort or close: the generation ended, nothing to report. @internal */
+export function isEndOfGeneration(error: unknown, generation: number, host: Pick<OrderbookHost, 'isLive'>): boolean {
+  return !host.isLive(generation) || error instanceof ClosedError || (error instanceof Error && error.name === 'AbortError');
+}

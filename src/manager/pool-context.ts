@@ -1,0 +1,101 @@
+/**
+ * What a slot needs from its pool: a small interface instead of the whole manager (style.md).
+ * @internal
+ */
+import type { Client } from '../client/client';
+import type { Clock, TimerHandle } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import type { RawMessage } from '../raw-message';
+import type { DedupeWindow } from './dedupe-window';
+import type { SlotRole } from './layout';
+import type { ConnectionManagerEvents } from './manager-events';
+import type { ManagerCounters } from './manager-stats';
+import type { ResolvedManagerOptions } from './manager-options';
+import type { OutputQueue } from './output-queue';
+import type { Placement } from './placement';
+import type { RateLimiter } from './rate-limiter';
+
+/** Emits one manager event. @internal */
+export type EmitEvent = <E extends keyof ConnectionManagerEvents>(
+  event: E,
+  payload: Parameters<ConnectionManagerEvents[E]>[0],
+) => void;
+
+/** Pool services shared by every slot. @internal */
+export interface PoolContext {
+  readonly options: ResolvedManagerOptions;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly counters: ManagerCounters;
+  readonly queue: OutputQueue;
+  /** Pool-wide dial limiter. */
+  readonly admission: RateLimiter;
+  /** Pool-wide command limiter (subscribes, updates, repairs). */
+  readonly commands: RateLimiter;
+  readonly placement: Placement;
+  readonly emit: EmitEvent;
+  /** True once `start()` passed its health check and until `stop()`. */
+  readonly running: boolean;
+  /** True once `stop()` was called. */
+  readonly stopped: boolean;
+  /** True while socket reads are paused for backpressure. */
+  readonly paused: boolean;
+  /** The dedupe window of a redundant role, if any. */
+  dedupeWindow(role: SlotRole): DedupeWindow | undefined;
+  /** Builds the client of one slot generation. */
+  createClient(connectionId: number, generation: number): Client;
+  /** Forwards a lifecycle message to the registry. */
+  lifecycle(message: RawMessage): void;
+  /** A slot connected or lost its connection (for the degraded check). */
+  slotStateChanged(): void;
+  /** Markets moved to other slots: want them there and flush. */
+  wantOn(moved: ReadonlyMap<number, readonly string[]>): void;
+  /** A slot gave up for good (circuit breaker): re-place its markets elsewhere. */
+  retireSlot(connectionId: number): void;
+}
+
+/**
+ * Waits `ms` on the pool clock; rejects with the signal's reason on abort. No timer or listener survives.
+ * @internal
+ */
+export function wait(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const timer: TimerHandle = clock.setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clock.clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Exponential delay for failure number `n` (1-based), capped, optionally randomized in [1, 2). @internal */
+export function backoffDelay(
+  n: number,
+  options: { readonly initialDelayMs: number; readonly maxDelayMs: number; readonly factor: number; readonly randomize: boolean },
+): number {
+  if (n <= 0) return 0;
+  const base = options.initialDelayMs * options.factor ** (n - 1);
+  const jittered = options.randomize ? base * (1 + Math.random()) : base;
+  return Math.round(Math.min(jittered, options.maxDelayMs));
+}
+
+/**
+ * Backoff of command retries (rejections, timeouts, error 27/18 holds): from
+ * `min(500 ms, reconnect.initialDelayMs)`, doubling, capped at `min(30 s, reconnect.maxDelayMs)`.
+ * @internal
+ */
+export function commandBackoff(options: ResolvedManagerOptions): {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly factor: number;
+  readonly randomize: boolean;
+} {
+  const r = options.reconnect;
+  return { initialDelayMs: Math.min(500, r.initialDelayMs), maxDelayMs: Math.min(30_000, r.maxDelayMs), factor: 2, randomize: r.randomize };
+}

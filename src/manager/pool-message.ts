@@ -1,0 +1,56 @@
+/**
+ * The concrete {@link RawMessage} the pool builds for every frame.
+ *
+ * Why a class with plain writable fields, all assigned in one fixed order: every message then has the
+ * same hidden class (monomorphic property access on the hot path), and the output queue can set
+ * `seqGap`/`gapSize` in place when it flags local drops, without copying. Internal only; consumers see
+ * the readonly {@link RawMessage} interface.
+ * @internal
+ */
+import type { RawMessage } from '../raw-message';
+
+/**
+ * One frame plus what the envelope scan and the sequence tracker learned about it.
+ * @internal
+ * @example
+ * const message = new PoolMessage(bytes, 7, Date.now(), 'orderbook_delta', 1, 42, false, 0);
+ */
+export class PoolMessage implements RawMessage {
+  /** The frame's bytes, untouched. */
+  data: Uint8Array;
+  /** Pool connection (slot) id, 1-based. */
+  connectionId: number;
+  /** Arrival time, ms since the epoch. */
+  receivedAt: number;
+  /** Envelope `type`. */
+  type: string;
+  /** Envelope `sid`, when present. */
+  sid: number | undefined;
+  /** Envelope `seq`, when present. */
+  seq: number | undefined;
+  /** True when a gap or a local drop precedes this message. */
+  seqGap: boolean;
+  /** Missing messages before this one (sequence gap plus local drops). */
+  gapSize: number;
+
+  constructor(
+    data: Uint8Array,
+    connectionId: number,
+    receivedAt: number,
+    type: string,
+    sid: number | undefined,
+    seq: number | undefined,
+    seqGap: boolean,
+    gapSize: number,
+  ) {
+    // Keep this order: it fixes the object's shape for every instance.
+    this.data = data;
+    this.connectionId = connectionId;
+    this.receivedAt = receivedAt;
+    this.type = type;
+    this.sid = sid;
+    this.seq = seq;
+    this.seqGap = seqGap;
+    this.gapSize = gapSize;
+  }
+}

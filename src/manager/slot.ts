@@ -1,0 +1,334 @@
+/**
+ * One pool slot: its client generations and their events, with collaborators for the frame path
+ * (`SlotFrames`), the global subscription (`RoleSubscription`), the orderbook book (`BookSync`), gap
+ * repair (`SidRepair`) and reconnects (`Reconnector`).
+ * @internal
+ */
+import type { Client, CloseInfo } from '../client/client';
+import { AuthError, ClosedError, ConnectError } from '../errors';
+import type { CommandRejectedError, KalshiWsPoolError, ProtocolError } from '../errors';
+import type { TimerHandle } from '../ports/clock';
+import { BookSync } from './book-sync';
+import type { SlotRole, SlotSpec } from './layout';
+import type { LiveConnection, OrderbookHost } from './live-connection';
+import type { ConnectionHealth, SlotState } from './manager-stats';
+import type { PoolContext } from './pool-context';
+import { Reconnector } from './reconnect';
+import type { ReconnectTarget } from './reconnect';
+import { SidRepair } from './repair';
+import { RoleSubscription } from './role-subscription';
+import { SlotBook } from './slot-book';
+import { SlotFrames } from './slot-frames';
+
+/** One connection slot of the pool. @internal */
+export class Slot implements ReconnectTarget, OrderbookHost {
+  readonly connectionId: number;
+  readonly role: SlotRole;
+  readonly #ctx: PoolContext;
+  readonly #isOrderbook: boolean;
+  #book = new SlotBook();
+  #state: SlotState = 'idle';
+  #generation = 0;
+  #client: Client | undefined;
+  #genAbort: AbortController | undefined;
+  #live: LiveConnection | undefined;
+  readonly #frames: SlotFrames;
+  readonly #role: RoleSubscription;
+  #connectedAt = 0;
+  #firstDial: AbortController | undefined;
+  #dialing: Promise<unknown> | undefined;
+  readonly #reconnect: Reconnector;
+  readonly #sync: BookSync;
+  readonly #repair: SidRepair;
+
+  constructor(spec: SlotSpec, ctx: PoolContext) {
+    this.connectionId = spec.connectionId;
+    this.role = spec.role;
+    this.#ctx = ctx;
+    this.#isOrderbook = spec.role === 'orderbook';
+    this.#reconnect = new Reconnector(this, ctx);
+    this.#sync = new BookSync(this, ctx);
+    this.#repair = new SidRepair(this, ctx);
+    this.#frames = new SlotFrames(spec.connectionId, spec.role, ctx, (sid) => {
+      if (this.#isOrderbook && sid === this.#book.sid) this.#repair.request(sid);
+    });
+    this.#role = new RoleSubscription(spec.connectionId, spec.channel, this, ctx);
+  }
+
+  get book(): SlotBook {
+    return this.#book;
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get state(): SlotState {
+    return this.#state;
+  }
+
+  get connected(): boolean {
+    return this.#state === 'open';
+  }
+
+  live(): LiveConnection | undefined {
+    return this.#live;
+  }
+
+  isLive(generation: number): boolean {
+    return this.#live !== undefined && this.#live.generation === generation && !this.#ctx.stopped;
+  }
+
+  /** Want markets on this slot and send the change. */
+  want(tickers: Iterable<string>): void {
+    for (const ticker of tickers) this.#book.want(ticker);
+    this.flush();
+  }
+
+  /** Send pending book changes (orderbook slots). */
+  flush(): void {
+    if (this.#isOrderbook && this.#live !== undefined && this.#ctx.running) this.#sync.flush();
+  }
+
+  /** Circuit breaker: forget every market (the pool re-places them). */
+  clearBook(): void {
+    this.#book = new SlotBook();
+  }
+
+  /** Backpressure from the output queue. */
+  setPaused(paused: boolean): void {
+    if (paused) this.#client?.pause();
+    else this.#client?.resume();
+  }
+
+  // ---- dialing -------------------------------------------------------------------------------
+
+  /** The first dial at start. Resolves with the failure, if any (never rejects). */
+  async firstDial(): Promise<Error | undefined> {
+    const controller = new AbortController();
+    this.#firstDial = controller;
+    const dialing = this.dial(controller.signal);
+    this.#dialing = dialing.catch(() => undefined);
+    try {
+      await dialing;
+      this.#reconnect.noteConnected();
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    } finally {
+      this.#firstDial = undefined;
+      this.#dialing = undefined;
+    }
+  }
+
+  /** After a failed first dial: a credential error takes the slot out, anything else retries in the background. */
+  afterStartFailure(error: Error): void {
+    if (error instanceof AuthError) this.giveUp(error, 'auth');
+    else {
+      this.#state = 'reconnecting';
+      this.#reconnect.start(error);
+    }
+  }
+
+  /** Dial once through the admission limiter. Resolves when the handshake is done. */
+  async dial(signal: AbortSignal): Promise<void> {
+    await this.#ctx.admission.acquire(signal);
+    if (this.#ctx.stopped) throw new ClosedError('the pool is stopping', { connectionId: this.connectionId });
+    const generation = ++this.#generation;
+    const client = this.#ctx.createClient(this.connectionId, generation);
+    const before = this.#state;
+    this.#state = 'connecting';
+    this.#attach(client);
+    try {
+      await client.connect(signal);
+      if (signal.aborted || this.#ctx.stopped) throw new ClosedError('the pool is stopping', { connectionId: this.connectionId });
+      if (client.state !== 'open') throw new ConnectError(`connection ${this.connectionId} closed right after its handshake`, { connectionId: this.connectionId });
+    } catch (error) {
+      this.#detach(client);
+      client.terminate();
+      this.#state = before === 'idle' ? 'idle' : 'reconnecting';
+      throw error;
+    }
+    this.#opened(client, generation);
+  }
+
+  #opened(client: Client, generation: number): void {
+    const ctx = this.#ctx;
+    const controller = new AbortController();
+    this.#client = client;
+    this.#genAbort = controller;
+    this.#live = { client, generation, signal: controller.signal };
+    this.#frames.reset();
+    this.#role.reset();
+    this.#book.reset();
+    this.#sync.reset();
+    this.#repair.reset();
+    this.#connectedAt = ctx.clock.now();
+    this.#state = 'open';
+    if (ctx.paused) client.pause();
+    ctx.logger.debug({ connectionId: this.connectionId, generation }, 'connected');
+    ctx.slotStateChanged();
+    ctx.emit('connected', { connectionId: this.connectionId, role: this.role, generation });
+    if (ctx.running) this.restore();
+  }
+
+  /** Restore the role's subscription (global channel, or the orderbook book from scratch). */
+  restore(): void {
+    const live = this.#live;
+    if (live === undefined) return;
+    if (this.#isOrderbook) this.#sync.flush();
+    else void this.#role.subscribe(live);
+  }
+
+  /** The loop stopped for good. */
+  giveUp(error: Error, reason: 'auth' | 'max-attempts'): void {
+    this.#state = 'failed';
+    this.#ctx.logger.error({ connectionId: this.connectionId, reason, err: error }, 'slot gave up');
+    this.#ctx.emit('error', { connectionId: this.connectionId, error, fatal: true });
+    if (reason === 'max-attempts' && this.#isOrderbook) this.#ctx.retireSlot(this.connectionId);
+    this.#ctx.slotStateChanged();
+  }
+
+  // ---- client events -------------------------------------------------------------------------
+
+  #attach(client: Client): void {
+    client.on('frame', this.#frames.onFrame);
+    client.on('subscribed', this.#frames.onSubscribed);
+    client.on('close', this.#onClose);
+    client.on('subscriptionError', this.#onSubscriptionError);
+    client.on('protocolError', this.#onProtocolError);
+    client.on('error', this.#onClientError);
+  }
+
+  #detach(client: Client): void {
+    client.off('frame', this.#frames.onFrame);
+    client.off('subscribed', this.#frames.onSubscribed);
+    client.off('close', this.#onClose);
+    client.off('subscriptionError', this.#onSubscriptionError);
+    client.off('protocolError', this.#onProtocolError);
+    client.off('error', this.#onClientError);
+  }
+
+  readonly #onSubscriptionError = (event: { readonly sid: number; readonly error: CommandRejectedError }): void => {
+    const { error } = event;
+    if (error.classification === 'terminal-subscription' || error.kalshiCode === 7) {
+      this.resubscribe(event.sid, error.kalshiCode);
+      return;
+    }
+    this.#ctx.logger.warn({ connectionId: this.connectionId, sid: event.sid, err: error }, 'subscription error');
+    this.#ctx.emit('error', { connectionId: this.connectionId, error, fatal: false });
+  };
+
+  readonly #onProtocolError = (error: ProtocolError): void => {
+    this.#ctx.logger.warn({ connectionId: this.connectionId, err: error }, 'unreadable frame');
+  };
+
+  readonly #onClientError = (error: KalshiWsPoolError): void => {
+    this.#ctx.logger.warn({ connectionId: this.connectionId, err: error }, 'client error');
+    this.#ctx.emit('error', { connectionId: this.connectionId, error, fatal: false });
+  };
+
+  readonly #onClose = (info: CloseInfo): void => {
+    const client = this.#client;
+    if (client === undefined || this.#state !== 'open') return;
+    const ctx = this.#ctx;
+    const generation = this.#generation;
+    this.#endGeneration(client);
+    this.#state = 'reconnecting';
+    ctx.slotStateChanged();
+    ctx.logger.warn({ connectionId: this.connectionId, kind: info.kind, code: info.code }, 'disconnected');
+    ctx.emit('disconnected', {
+      connectionId: this.connectionId,
+      role: this.role,
+      generation,
+      kind: info.kind,
+      code: info.code,
+      reason: info.reason,
+      error: info.error,
+    });
+    if (ctx.stopped) return;
+    this.#reconnect.noteUptime(ctx.clock.now() - this.#connectedAt);
+    this.#reconnect.start();
+  };
+
+  #endGeneration(client: Client): void {
+    this.#detach(client);
+    this.#client = undefined;
+    this.#live = undefined;
+    this.#genAbort?.abort(new ClosedError(`connection ${this.connectionId} closed`, { connectionId: this.connectionId }));
+    this.#genAbort = undefined;
+    this.#frames.reset();
+    this.#role.reset();
+    this.#book.reset();
+    this.#repair.reset();
+  }
+
+  // ---- subscriptions -------------------------------------------------------------------------
+
+  /** Error 10/25 (or 7) on `sid`: retire it and subscribe again (orderbook: the slot's markets). */
+  resubscribe(sid: number, kalshiCode: number | undefined): void {
+    const live = this.#live;
+    if (live === undefined || !this.#frames.isOpen(sid)) return; // already handled
+    this.#frames.close(sid);
+    const ctx = this.#ctx;
+    ctx.counters.resubscribes++;
+    ctx.logger.warn({ connectionId: this.connectionId, sid, kalshiCode }, 'subscription lost; resubscribing');
+    ctx.emit('resubscribed', { connectionId: this.connectionId, role: this.role, sid, kalshiCode });
+    if (this.#isOrderbook) {
+      if (sid === this.#book.sid) this.#sync.resubscribe(sid);
+    } else {
+      this.#role.lost(sid, live);
+    }
+  }
+
+  // ---- stop and health -----------------------------------------------------------------------
+
+  /** Cancel dials and reconnects, close the client (terminate after `closeTimeoutMs`). */
+  async stop(): Promise<void> {
+    this.#firstDial?.abort(new ClosedError('the pool is stopping', { connectionId: this.connectionId }));
+    await this.#dialing;
+    await this.#reconnect.cancel();
+    const client = this.#client;
+    this.#state = 'stopped';
+    if (client === undefined) return;
+    this.#endGeneration(client);
+    await this.#closeClient(client);
+  }
+
+  async #closeClient(client: Client): Promise<void> {
+    const { clock } = this.#ctx;
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = clock.setTimeout(resolve, this.#ctx.options.closeTimeoutMs);
+    });
+    try {
+      await Promise.race([client.close().catch(() => undefined), timeout]);
+    } finally {
+      clock.clearTimeout(timer);
+      client.terminate();
+    }
+  }
+
+  /** Snapshot for `health()`. */
+  health(now: number): ConnectionHealth {
+    const client = this.#client;
+    const lastFrameAt = Math.max(this.#frames.lastFrameAt, client?.stats().lastFrameAt ?? 0);
+    const sid = this.#isOrderbook ? this.#book.sid : this.#role.sid;
+    const placement = this.#ctx.placement;
+    const disabledOrGlobal = !this.#isOrderbook;
+    return {
+      connectionId: this.connectionId,
+      role: this.role,
+      state: this.#state,
+      generation: this.#generation,
+      sids: sid === undefined ? [] : [sid],
+      markets: this.#isOrderbook ? this.#book.held : 0,
+      placed: disabledOrGlobal ? 0 : placement.load(this.connectionId),
+      pending: this.#book.pendingAdds + this.#book.pendingRemoves,
+      inSync: this.#book.inSync(),
+      lastFrameAgeMs: lastFrameAt === 0 ? undefined : Math.max(0, now - lastFrameAt),
+      reconnects: this.#reconnect.reconnects,
+      failedDials: this.#reconnect.failedDials,
+    };
+  }
+}

@@ -1,0 +1,211 @@
+import { ConfigError } from '../errors';
+import type { Clock } from '../ports/clock';
+import { systemClock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import { silentLogger } from '../ports/logger';
+import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
+
+/** Kalshi REST API bases (`…/trade-api/v2`) for {@link KalshiRestRegistryOptions.baseUrl}. */
+export const KALSHI_REST_URLS = Object.freeze({
+  production: 'https://api.elections.kalshi.com/trade-api/v2',
+  demo: 'https://demo-api.kalshi.co/trade-api/v2',
+} as const);
+
+/** One market from `GET /markets`, as far as the registry needs it; every other field is kept as is. */
+export interface RestMarket {
+  /** Market ticker, e.g. `KXBTCD-26NOV2317-T98999.99`. */
+  readonly ticker: string;
+  /** Event ticker, e.g. `KXBTCD-26NOV2317`. */
+  readonly event_ticker?: string;
+  /** Series ticker, e.g. `KXBTCD` (often absent; derived from the event ticker then). */
+  readonly series_ticker?: string;
+  /** Market status, e.g. `active`. */
+  readonly status?: string;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Which markets the registry holds. A market passes when no prefix list is given or it matches at least one
+ * series or event prefix, and then `predicate` (when given) returns true.
+ */
+export interface RestMarketFilter {
+  /** Series ticker prefixes, e.g. `['KXBTC', 'KXETH']`. */
+  readonly seriesPrefixes?: readonly string[];
+  /** Event ticker prefixes, e.g. `['KXBTCD-26NOV23']`. */
+  readonly eventPrefixes?: readonly string[];
+  /**
+   * Final say on a market from REST. Markets known only from a lifecycle frame skip it
+   * (the frame carries no market object), unless the market was seen on the last REST pass. While a
+   * predicate is set, the market objects of the last pass are kept in memory for that purpose.
+   */
+  readonly predicate?: (market: RestMarket) => boolean;
+}
+
+/** Backoff of failed REST requests. */
+export interface RestRetryOptions {
+  /**
+   * First retry delay in ms; doubles per attempt.
+   * @default 1000
+   */
+  readonly initialDelayMs?: number;
+  /**
+   * Largest retry delay in ms. A background pass gives up (keeping the last good set) once a retry at this delay fails.
+   * @default 60_000
+   */
+  readonly maxDelayMs?: number;
+}
+
+/** Options of `createKalshiRestRegistry`. */
+export interface KalshiRestRegistryOptions {
+  /** REST base, e.g. {@link KALSHI_REST_URLS}`.production` (`https://api.elections.kalshi.com/trade-api/v2`). */
+  readonly baseUrl: string;
+  /** Signs every request (`GET` + the URL path without query). */
+  readonly signer: KalshiSigner;
+  /**
+   * How often the open-market set is re-read and diffed, in ms.
+   * @default 300_000
+   */
+  readonly reconcileIntervalMs?: number;
+  /**
+   * `limit` of each `GET /markets` page (Kalshi allows 1..1000).
+   * @default 1000
+   */
+  readonly pageSize?: number;
+  /** Which markets to hold; all open markets by default. */
+  readonly filter?: RestMarketFilter;
+  /**
+   * The fetch implementation.
+   * @default globalThis.fetch
+   */
+  readonly fetch?: typeof fetch;
+  /**
+   * Time source for timers and backoff.
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+  /**
+   * Where warnings go (never receives key material).
+   * @default silentLogger
+   */
+  readonly logger?: Logger;
+  /** Retry backoff. */
+  readonly retry?: RestRetryOptions;
+  /**
+   * Per-request timeout in ms (headers and body).
+   * @default 15_000
+   */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Defaults of {@link KalshiRestRegistryOptions}. */
+export const restRegistryDefaults = Object.freeze({
+  reconcileIntervalMs: 300_000,
+  pageSize: 1000,
+  retry: Object.freeze({ initialDelayMs: 1000, maxDelayMs: 60_000 }),
+  requestTimeoutMs: 15_000,
+  /** Attempts of one request during the first load and `refresh()` before they reject. */
+  initialAttempts: 5,
+} as const);
+
+/** Options after validation and defaults. */
+export interface ResolvedRestRegistryOptions {
+  readonly baseUrl: string;
+  readonly signer: KalshiSigner;
+  readonly reconcileIntervalMs: number;
+  readonly pageSize: number;
+  readonly seriesPrefixes: readonly string[];
+  readonly eventPrefixes: readonly string[];
+  readonly predicate: ((market: RestMarket) => boolean) | undefined;
+  readonly fetch: typeof fetch;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+function positive(option: string, value: unknown, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new ConfigError(option, `must be a positive ${integer ? 'integer' : 'finite number'}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function prefixes(option: string, value: unknown): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ConfigError(option, 'must be an array of strings');
+  for (const [index, item] of value.entries()) {
+    if (typeof item !== 'string' || item === '') {
+      throw new ConfigError(`${option}[${index}]`, 'must be a non-empty string');
+    }
+  }
+  return Object.freeze([...(value as string[])]);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Validates options and applies {@link restRegistryDefaults}.
+ * @throws {ConfigError} naming the first invalid option.
+ */
+export function resolveRestRegistryOptions(options: KalshiRestRegistryOptions): ResolvedRestRegistryOptions {
+  if (!isObject(options)) throw new ConfigError('options', 'must be an object');
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(String(options.baseUrl));
+  } catch (error) {
+    throw new ConfigError('baseUrl', `must be an absolute http(s) URL, got ${String(options.baseUrl)}`, { cause: error });
+  }
+  if (typeof options.baseUrl !== 'string' || (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:')) {
+    throw new ConfigError('baseUrl', `must be an absolute http(s) URL, got ${String(options.baseUrl)}`);
+  }
+  if (baseUrl.search !== '' || baseUrl.hash !== '') throw new ConfigError('baseUrl', 'must not have a query or fragment');
+  const signer: unknown = options.signer;
+  if (!isObject(signer) || typeof signer.headers !== 'function') {
+    throw new ConfigError('signer', 'must be a KalshiSigner (an object with headers())');
+  }
+  const filter: unknown = options.filter ?? {};
+  if (!isObject(filter)) throw new ConfigError('filter', 'must be an object');
+  if (filter.predicate !== undefined && typeof filter.predicate !== 'function') {
+    throw new ConfigError('filter.predicate', 'must be a function');
+  }
+  const fetchImpl: unknown = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function') throw new ConfigError('fetch', 'must be a function (no global fetch found)');
+  const clock: unknown = options.clock ?? systemClock;
+  if (!isObject(clock) || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
+    throw new ConfigError('clock', 'must implement now, setTimeout and clearTimeout');
+  }
+  const logger: unknown = options.logger ?? silentLogger;
+  if (!isObject(logger) || !(['debug', 'info', 'warn', 'error'] as const).every((l) => typeof logger[l] === 'function')) {
+    throw new ConfigError('logger', 'must have debug, info, warn and error methods');
+  }
+  const retry: unknown = options.retry ?? {};
+  if (!isObject(retry)) throw new ConfigError('retry', 'must be an object');
+  const defaults = restRegistryDefaults;
+  const initialDelayMs = positive('retry.initialDelayMs', retry.initialDelayMs, defaults.retry.initialDelayMs);
+  const maxDelayMs = positive('retry.maxDelayMs', retry.maxDelayMs, defaults.retry.maxDelayMs);
+  if (maxDelayMs < initialDelayMs) {
+    throw new ConfigError('retry.maxDelayMs', `must be >= retry.initialDelayMs (${initialDelayMs}), got ${maxDelayMs}`);
+  }
+  const pageSize = positive('pageSize', options.pageSize, defaults.pageSize, true);
+  if (pageSize > 1000) throw new ConfigError('pageSize', `must be at most 1000, got ${pageSize}`);
+  return {
+    // Drop trailing slashes so `${baseUrl}/markets` never has `//`.
+    baseUrl: baseUrl.href.replace(/\/+$/, ''),
+    signer: signer as unknown as KalshiSigner,
+    reconcileIntervalMs: positive('reconcileIntervalMs', options.reconcileIntervalMs, defaults.reconcileIntervalMs),
+    pageSize,
+    seriesPrefixes: prefixes('filter.seriesPrefixes', filter.seriesPrefixes),
+    eventPrefixes: prefixes('filter.eventPrefixes', filter.eventPrefixes),
+    predicate: filter.predicate as ((market: RestMarket) => boolean) | undefined,
+    fetch: fetchImpl as typeof fetch,
+    clock: clock as unknown as Clock,
+    logger: logger as unknown as Logger,
+    initialDelayMs,
+    maxDelayMs,
+    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, defaults.requestTimeoutMs),
+  };
+}

@@ -1,0 +1,275 @@
+import type { KeyObject } from 'node:crypto';
+import { ConfigError } from '../../errors';
+
+/**
+ * Generated traffic. Every rate is a total across the whole simulator (frames per second), spread
+ * round-robin over the subscriptions that can carry it. All rates default to 0: a quiet simulator.
+ */
+export interface SimulatorTrafficOptions {
+  /**
+   * `orderbook_delta` frames per second, spread over orderbook sids (each delta also reaches every
+   * other orderbook sid holding the same market, so books stay consistent).
+   * @default 0
+   */
+  readonly orderbookDeltasPerSecond?: number;
+  /**
+   * `trade` events per second, spread over trade sids (each reaches every trade sid covering the market).
+   * @default 0
+   */
+  readonly tradesPerSecond?: number;
+  /**
+   * `ticker` events per second, spread over ticker sids (each reaches every ticker sid covering the market).
+   * @default 0
+   */
+  readonly tickersPerSecond?: number;
+  /**
+   * Market churn per second: alternately a new market (`created` + `activated`) and the end of an old
+   * one (`determined`), both reflected in the universe and the REST endpoint.
+   * @default 0
+   */
+  readonly lifecyclePerSecond?: number;
+  /**
+   * Start a burst every this many ms (0 disables bursts).
+   * @default 0
+   */
+  readonly burstEveryMs?: number;
+  /**
+   * Rate multiplier during a burst.
+   * @default 5
+   */
+  readonly burstFactor?: number;
+  /**
+   * How long a burst lasts, in ms (capped at `burstEveryMs`).
+   * @default 1000
+   */
+  readonly burstDurationMs?: number;
+  /**
+   * Period of the single traffic timer, in ms. Each tick emits `rate * elapsed` frames.
+   * @default 5
+   */
+  readonly tickMs?: number;
+}
+
+/** Server-side limits, each answered the way Kalshi answers it. */
+export interface SimulatorLimits {
+  /**
+   * Markets one subscription may hold; beyond it a command gets error 26 and changes nothing.
+   * @default Infinity
+   */
+  readonly marketsPerSubscription?: number;
+  /**
+   * Commands per second that may target one subscription (merge-subscribe, update, unsubscribe);
+   * beyond it error 27.
+   * @default Infinity
+   */
+  readonly commandsPerSecondPerSubscription?: number;
+  /**
+   * When a socket's `bufferedAmount` passes this many bytes while a subscription has a frame to send,
+   * that subscription gets error 25 and is dropped server-side (a slow reader).
+   * @default 67108864 (64 MiB)
+   */
+  readonly maxBufferedBytes?: number;
+  /**
+   * Open connections per `KALSHI-ACCESS-KEY`; the next handshake gets HTTP 429.
+   * @default Infinity
+   */
+  readonly connectionsPerKey?: number;
+  /**
+   * Largest inbound (client → server) frame, in bytes; `ws` closes with 1009 beyond it.
+   * @default 16777216 (16 MiB)
+   */
+  readonly maxPayload?: number;
+}
+
+/** Options of `startSimulator`. Every field is optional. */
+export interface SimulatorOptions {
+  /**
+   * Interface to listen on.
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+  /**
+   * TCP port; 0 picks a free one (read it from `simulator.url`).
+   * @default 0
+   */
+  readonly port?: number;
+  /**
+   * The market universe: a count of generated tickers (realistic shapes such as
+   * `KXBTCD-26NOV2317-T98999.99`) or an explicit list.
+   * @default 100
+   */
+  readonly markets?: number | readonly string[];
+  /**
+   * Trusted public keys (PEM text or `KeyObject`). When omitted, a 2048-bit RSA key pair is generated
+   * and exposed as `simulator.credentials`.
+   */
+  readonly publicKeys?: readonly (string | KeyObject)[];
+  /**
+   * Pin the accepted `KALSHI-ACCESS-KEY`. By default any key id is accepted whose signature verifies.
+   */
+  readonly keyId?: string;
+  /**
+   * Largest accepted skew between `KALSHI-ACCESS-TIMESTAMP` and the simulator's clock, in ms.
+   * @default 30000
+   */
+  readonly timestampWindowMs?: number;
+  /**
+   * Interval of the `heartbeat` ping frames, in ms (0 disables pings).
+   * @default 10000
+   */
+  readonly pingIntervalMs?: number;
+  /** Generated traffic; see {@link SimulatorTrafficOptions}. Default: quiet. */
+  readonly traffic?: SimulatorTrafficOptions;
+  /**
+   * Put the send time (ms since the epoch) in `ts_ms` of generated data frames, for latency
+   * measurement. When false, `ts_ms` is the generation tick's time.
+   * @default true
+   */
+  readonly stampSendTime?: boolean;
+  /** Server-side limits; see {@link SimulatorLimits}. */
+  readonly limits?: SimulatorLimits;
+  /**
+   * Seed of the simulator's pseudo-random generator (books, deltas, trades), for reproducible runs.
+   * @default 1
+   */
+  readonly seed?: number;
+  /**
+   * Leave `id` out of sid-scoped errors that answer a command (as one real capture of error 13 shows).
+   * By default such errors carry both the command `id` and `sid`+`seq`.
+   * @default false
+   */
+  readonly omitIdOnSidErrors?: boolean;
+}
+
+/** Defaults of {@link SimulatorTrafficOptions}. */
+export const SIMULATOR_TRAFFIC_DEFAULTS = Object.freeze({
+  orderbookDeltasPerSecond: 0,
+  tradesPerSecond: 0,
+  tickersPerSecond: 0,
+  lifecyclePerSecond: 0,
+  burstEveryMs: 0,
+  burstFactor: 5,
+  burstDurationMs: 1000,
+  tickMs: 5,
+});
+
+/** Defaults of {@link SimulatorLimits}. */
+export const SIMULATOR_LIMIT_DEFAULTS = Object.freeze({
+  marketsPerSubscription: Number.POSITIVE_INFINITY,
+  commandsPerSecondPerSubscription: Number.POSITIVE_INFINITY,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  connectionsPerKey: Number.POSITIVE_INFINITY,
+  maxPayload: 16 * 1024 * 1024,
+});
+
+/** Defaults of {@link SimulatorOptions} (keys and key id have none: see the option docs). */
+export const SIMULATOR_DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  port: 0,
+  markets: 100,
+  timestampWindowMs: 30_000,
+  pingIntervalMs: 10_000,
+  stampSendTime: true,
+  seed: 1,
+  omitIdOnSidErrors: false,
+  traffic: SIMULATOR_TRAFFIC_DEFAULTS,
+  limits: SIMULATOR_LIMIT_DEFAULTS,
+});
+
+/** {@link SimulatorTrafficOptions} with every default filled in. */
+export type ResolvedTraffic = { -readonly [K in keyof typeof SIMULATOR_TRAFFIC_DEFAULTS]: number };
+/** {@link SimulatorLimits} with every default filled in. */
+export type ResolvedLimits = { readonly [K in keyof typeof SIMULATOR_LIMIT_DEFAULTS]: number };
+
+/** {@link SimulatorOptions} validated, with defaults filled in. */
+export interface ResolvedSimulatorOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly markets: number | readonly string[];
+  readonly publicKeys: readonly (string | KeyObject)[] | undefined;
+  readonly keyId: string | undefined;
+  readonly timestampWindowMs: number;
+  readonly pingIntervalMs: number;
+  readonly traffic: ResolvedTraffic;
+  readonly stampSendTime: boolean;
+  readonly limits: ResolvedLimits;
+  readonly seed: number;
+  readonly omitIdOnSidErrors: boolean;
+}
+
+function count(option: string, value: unknown, fallback: number, min = 0, integer = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min || (integer && Number.isFinite(value) && !Number.isInteger(value))) {
+    throw new ConfigError(option, `must be a${integer ? 'n integer' : ' number'} >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Validates traffic rates and fills defaults; shared by `startSimulator` and `simulator.setTraffic`.
+ * @throws {ConfigError} naming the bad option.
+ */
+export function resolveTraffic(traffic: SimulatorTrafficOptions | undefined): ResolvedTraffic {
+  const t = traffic ?? {};
+  const d = SIMULATOR_TRAFFIC_DEFAULTS;
+  return {
+    orderbookDeltasPerSecond: count('traffic.orderbookDeltasPerSecond', t.orderbookDeltasPerSecond, d.orderbookDeltasPerSecond),
+    tradesPerSecond: count('traffic.tradesPerSecond', t.tradesPerSecond, d.tradesPerSecond),
+    tickersPerSecond: count('traffic.tickersPerSecond', t.tickersPerSecond, d.tickersPerSecond),
+    lifecyclePerSecond: count('traffic.lifecyclePerSecond', t.lifecyclePerSecond, d.lifecyclePerSecond),
+    burstEveryMs: count('traffic.burstEveryMs', t.burstEveryMs, d.burstEveryMs),
+    burstFactor: count('traffic.burstFactor', t.burstFactor, d.burstFactor),
+    burstDurationMs: count('traffic.burstDurationMs', t.burstDurationMs, d.burstDurationMs),
+    tickMs: count('traffic.tickMs', t.tickMs, d.tickMs, 1),
+  };
+}
+
+/**
+ * Validates {@link SimulatorOptions} and fills in {@link SIMULATOR_DEFAULTS}.
+ * @throws {ConfigError} naming the option and the bad value.
+ */
+export function resolveSimulatorOptions(options: SimulatorOptions = {}): ResolvedSimulatorOptions {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
+  const d = SIMULATOR_DEFAULTS;
+  const host = options.host ?? d.host;
+  if (typeof host !== 'string' || host === '') throw new ConfigError('host', 'must be a non-empty string');
+  const markets = options.markets ?? d.markets;
+  if (typeof markets === 'number') {
+    count('markets', markets, d.markets, 0, true);
+  } else if (!Array.isArray(markets) || markets.some((m) => typeof m !== 'string' || m === '')) {
+    throw new ConfigError('markets', 'must be a count or an array of non-empty tickers');
+  }
+  if (options.publicKeys !== undefined && (!Array.isArray(options.publicKeys) || options.publicKeys.length === 0)) {
+    throw new ConfigError('publicKeys', 'must be a non-empty array when given');
+  }
+  if (options.keyId !== undefined && (typeof options.keyId !== 'string' || options.keyId === '')) {
+    throw new ConfigError('keyId', 'must be a non-empty string when given');
+  }
+  const limits = options.limits ?? {};
+  const l = SIMULATOR_LIMIT_DEFAULTS;
+  return {
+    host,
+    port: count('port', options.port, d.port, 0, true),
+    markets,
+    publicKeys: options.publicKeys,
+    keyId: options.keyId,
+    timestampWindowMs: count('timestampWindowMs', options.timestampWindowMs, d.timestampWindowMs),
+    pingIntervalMs: count('pingIntervalMs', options.pingIntervalMs, d.pingIntervalMs),
+    traffic: resolveTraffic(options.traffic),
+    stampSendTime: options.stampSendTime ?? d.stampSendTime,
+    limits: {
+      marketsPerSubscription: count('limits.marketsPerSubscription', limits.marketsPerSubscription, l.marketsPerSubscription, 1),
+      commandsPerSecondPerSubscription: count(
+        'limits.commandsPerSecondPerSubscription',
+        limits.commandsPerSecondPerSubscription,
+        l.commandsPerSecondPerSubscription,
+        1,
+      ),
+      maxBufferedBytes: count('limits.maxBufferedBytes', limits.maxBufferedBytes, l.maxBufferedBytes, 1),
+      connectionsPerKey: count('limits.connectionsPerKey', limits.connectionsPerKey, l.connectionsPerKey, 1),
+      maxPayload: count('limits.maxPayload', limits.maxPayload, l.maxPayload, 1, true),
+    },
+    seed: count('seed', options.seed, d.seed, 0, true),
+    omitIdOnSidErrors: options.omitIdOnSidErrors ?? d.omitIdOnSidErrors,
+  };
+}

@@ -1,0 +1,60 @@
+import { expect } from 'vitest';
+import type { EnvelopeScan } from 'kalshi-ws-pool';
+
+const decoder = new TextDecoder();
+
+/** What JSON.parse says the envelope is, in the scanner's terms (undefined when not an object). */
+export interface ExpectedEnvelope {
+  type: string | undefined;
+  id: number | undefined;
+  sid: number | undefined;
+  seq: number | undefined;
+  hasMsg: boolean;
+  msg: unknown;
+}
+
+function integerOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}
+
+/** JSON.parse's reading of `bytes`: `null` when it throws, `'not-object'` when it is not an object. */
+export function parseReference(bytes: Uint8Array): ExpectedEnvelope | null | 'not-object' {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decoder.decode(bytes));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'not-object';
+  const record = parsed as Record<string, unknown>;
+  return {
+    type: typeof record['type'] === 'string' ? record['type'] : undefined,
+    id: integerOf(record['id']),
+    sid: integerOf(record['sid']),
+    seq: integerOf(record['seq']),
+    hasMsg: Object.hasOwn(record, 'msg'),
+    msg: record['msg'],
+  };
+}
+
+/** Asserts the scan agrees with JSON.parse on a frame JSON.parse accepts as an object. */
+export function expectAgreement(bytes: Uint8Array, scan: EnvelopeScan): void {
+  const reference = parseReference(bytes);
+  if (reference === null || reference === 'not-object') {
+    throw new Error(`reference did not parse an object: ${decoder.decode(bytes).slice(0, 200)}`);
+  }
+  expect(scan.ok).toBe(true);
+  expect(scan.failure).toBeUndefined();
+  expect(scan.type).toBe(reference.type);
+  expect(scan.id).toBe(reference.id);
+  expect(scan.sid).toBe(reference.sid);
+  expect(scan.seq).toBe(reference.seq);
+  if (reference.hasMsg) {
+    expect(scan.msgStart).toBeGreaterThan(0);
+    const slice = decoder.decode(bytes.subarray(scan.msgStart, scan.msgEnd));
+    expect(JSON.parse(slice)).toStrictEqual(reference.msg);
+  } else {
+    expect(scan.msgStart).toBe(-1);
+    expect(scan.msgEnd).toBe(-1);
+  }
+}
