@@ -2,10 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', prometheus: 'src/metrics/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
     clean: true,
     target: 'node20',
     platform: 'node',
@@ -15,7 +14,6 @@ export default defineConfig([
   {
     entry: { 'cli/simulator': 'src/cli/simulator.ts' },
     format: ['esm'],
-    sourcemap: true,
     target: 'node20',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },

@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^kalshi-ws-pool\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^kalshi-ws-pool\/prometheus$/, replacement: src('metrics/index.ts') },
       { find: /^kalshi-ws-pool$/, replacement: src('index.ts') },
     ],
   },

@@ -1,10 +1,13 @@
 // Lints the packed tarball: publint (package.json/exports correctness) and attw (types resolve per condition).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', ...opts });
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const installHooks = ['preinstall', 'install', 'postinstall', 'prepare'].filter((k) => pkg.scripts?.[k]);
+if (installHooks.length > 0) throw new Error(`install scripts are not allowed: ${installHooks.join(', ')}`);
 const dir = mkdtempSync(join(tmpdir(), 'kwp-pack-'));
 try {
   run('npm', ['pack', '--silent', '--pack-destination', dir], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -6,16 +6,27 @@
 
 /** Stable error codes. Switch on `error.code`, not on the message. */
 export const ErrorCode = {
+  /** {@link ConfigError}: an option or argument is invalid. */
   config: 'KWP_CONFIG',
+  /** {@link InvalidCommandError}: a command could not be built. */
   invalidCommand: 'KWP_INVALID_COMMAND',
+  /** {@link ConnectError}: dialing failed (network, timeout, HTTP status). */
   connect: 'KWP_CONNECT',
+  /** {@link AuthError}: credentials refused (HTTP 401/403) or the signer failed. */
   auth: 'KWP_AUTH',
+  /** {@link RateLimitedError}: HTTP 429 at the handshake. */
   rateLimited: 'KWP_RATE_LIMITED',
+  /** {@link CommandTimeoutError}: a command got no reply in time. */
   commandTimeout: 'KWP_COMMAND_TIMEOUT',
+  /** {@link CommandRejectedError}: Kalshi answered with `type: "error"`. */
   commandRejected: 'KWP_COMMAND_REJECTED',
+  /** {@link ProtocolError}: an unreadable or unexpected frame. */
   protocol: 'KWP_PROTOCOL',
+  /** {@link PoolStartError}: `start()` got fewer healthy connections than required. */
   poolStart: 'KWP_POOL_START',
+  /** {@link ClosedError}: the connection or manager is closed. */
   closed: 'KWP_CLOSED',
+  /** {@link StateError}: an API used in a state that does not allow it. */
   state: 'KWP_STATE',
 } as const;
 
@@ -104,7 +115,10 @@ export class ConnectError extends KalshiWsPoolError {
   }
 }
 
-/** The handshake (HTTP 401/403) or a command (Kalshi error 9) was refused for credentials. Not retried. */
+/**
+ * The handshake or a REST request was refused for credentials (HTTP 401/403), or the signer threw. Not retried.
+ * Kalshi error 9 on a command arrives as a {@link CommandRejectedError} with classification `auth` instead.
+ */
 export class AuthError extends ConnectError {
   constructor(message: string, options?: ConnectionErrorOptions & { readonly status?: number }) {
     super(message, { ...options, retryable: false }, ErrorCode.auth);

@@ -3,6 +3,7 @@ import type { ClientEmitter, ClientEvents } from './client';
 
 /** Typed `emit` over {@link ClientEvents}. */
 export interface ClientEventEmit {
+  /** Emit one event to its listeners; true when there were any. */
   emit<E extends keyof ClientEvents>(event: E, ...args: Parameters<ClientEvents[E]>): boolean;
 }
 

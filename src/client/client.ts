@@ -18,6 +18,7 @@ export type CloseKind =
 
 /** Payload of the `close` event. */
 export interface CloseInfo {
+  /** Why it ended. */
   readonly kind: CloseKind;
   /** WebSocket close code, when one was received or sent. */
   readonly code: number | undefined;
@@ -49,13 +50,17 @@ export interface SubscribeOptions extends CommandOptions {
 
 /** One `subscribed` reply. */
 export interface SubscribeResult {
+  /** The new subscription id (sids number from 1 on every connection). */
   readonly sid: number;
+  /** Its channel. */
   readonly channel: string;
 }
 
 /** Result of `update_subscription`. */
 export interface UpdateResult {
+  /** The updated subscription. */
   readonly sid: number;
+  /** The action that was applied. */
   readonly action: UpdateAction;
   /** Seq the `ok` reply took on the sid (`add_markets` / `delete_markets`), when present. */
   readonly seq: number | undefined;
@@ -71,7 +76,9 @@ export interface UnsubscribeResult {
 
 /** One entry of `list_subscriptions`. */
 export interface SubscriptionInfo {
+  /** Subscription id. */
   readonly sid: number;
+  /** Its channel. */
   readonly channel: string;
 }
 
@@ -128,10 +135,15 @@ export interface ClientEvents {
 
 /** The subset of eventemitter3's API a {@link Client} exposes. */
 export interface ClientEmitter {
+  /** Listen to a client event. */
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): this;
+  /** Listen to the next occurrence only. */
   once<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): this;
+  /** Stop listening (every listener of `event` when `listener` is omitted). */
   off<E extends keyof ClientEvents>(event: E, listener?: ClientEvents[E]): this;
+  /** Remove every listener, or every listener of one event. */
   removeAllListeners(event?: keyof ClientEvents): this;
+  /** Listeners registered for `event` (for leak checks). */
   listenerCount(event: keyof ClientEvents): number;
 }
 

@@ -2,6 +2,7 @@ import type { RawMessage } from '../raw-message';
 
 /** A market appeared in, or left, the set the pool should hold. */
 export interface MarketChange {
+  /** `added`: hold the market; `removed`: let it go. */
   readonly kind: 'added' | 'removed';
   /** Kalshi market ticker, e.g. `KXBTCD-26NOV2317-T98999.99`. */
   readonly ticker: string;

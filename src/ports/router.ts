@@ -5,5 +5,6 @@ import type { RawMessage } from '../raw-message';
  * Returning a promise is backpressure: the next message waits until it settles.
  */
 export interface Router {
+  /** Handle one message; a returned promise delays the next one. A throw is logged and emitted as a non-fatal `error`. */
   route(message: RawMessage): void | Promise<void>;
 }

@@ -1,7 +1,10 @@
 /** The three handshake headers Kalshi requires on every connection and REST request. */
 export interface KalshiAuthHeaders {
+  /** The API key id (a UUID). */
   readonly 'KALSHI-ACCESS-KEY': string;
+  /** Unix time in milliseconds, as signed. */
   readonly 'KALSHI-ACCESS-TIMESTAMP': string;
+  /** Base64 RSA-PSS signature of `timestamp + METHOD + path`. */
   readonly 'KALSHI-ACCESS-SIGNATURE': string;
 }
 

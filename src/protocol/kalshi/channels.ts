@@ -1,8 +1,12 @@
 /** Market-data channels this SDK subscribes to. */
 export const Channel = {
+  /** Order book snapshots and deltas, per market (needs market tickers). */
   orderbookDelta: 'orderbook_delta',
+  /** Ticker updates (no `seq`); global when no markets are given. */
   ticker: 'ticker',
+  /** Public trades; global when no markets are given. */
   trade: 'trade',
+  /** Market and event lifecycle (always global). */
   marketLifecycle: 'market_lifecycle_v2',
 } as const;
 

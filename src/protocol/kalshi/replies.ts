@@ -8,7 +8,9 @@ type ReplyId = number | undefined;
 
 /** `subscribed`: one per channel of a subscribe, all with the subscribe's id. */
 export interface SubscribedReply {
+  /** Discriminant. */
   readonly kind: 'subscribed';
+  /** The subscribe command's id. */
   readonly id: ReplyId;
   /** The new subscription id (from `msg.sid`). */
   readonly sid: number;
@@ -18,9 +20,13 @@ export interface SubscribedReply {
 
 /** `ok` with a top-level sid: answer to `update_subscription` (takes a seq on the sid). */
 export interface UpdatedReply {
+  /** Discriminant. */
   readonly kind: 'updated';
+  /** The command's id. */
   readonly id: ReplyId;
+  /** The updated subscription. */
   readonly sid: number;
+  /** The seq this reply took on the sid, when present. */
   readonly seq: number | undefined;
   /** The sid's full market list after the update, when the server sent it. */
   readonly marketTickers: readonly string[] | undefined;
@@ -28,47 +34,65 @@ export interface UpdatedReply {
 
 /** One subscription of a {@link ListReply}. */
 export interface ListedSubscription {
+  /** Subscription id. */
   readonly sid: number;
+  /** Its channel. */
   readonly channel: string;
 }
 
 /** `ok` whose msg is the subscription list (`msg: [...]` or `msg.subscriptions: [...]`). */
 export interface ListReply {
+  /** Discriminant. */
   readonly kind: 'list';
+  /** The `list_subscriptions` command's id. */
   readonly id: ReplyId;
+  /** The connection's subscriptions. */
   readonly subscriptions: readonly ListedSubscription[];
 }
 
 /** Any other `ok` (e.g. a subscribe merged into an existing subscription). */
 export interface OkReply {
+  /** Discriminant. */
   readonly kind: 'ok';
+  /** The command's id. */
   readonly id: ReplyId;
 }
 
 /** `unsubscribed`: `id` and `seq` may be absent. */
 export interface UnsubscribedReply {
+  /** Discriminant. */
   readonly kind: 'unsubscribed';
+  /** The unsubscribe command's id, when present. */
   readonly id: ReplyId;
+  /** The sid that ended, when present. */
   readonly sid: number | undefined;
+  /** The seq this reply took on the sid, when present. */
   readonly seq: number | undefined;
 }
 
 /** `error`: answer to a command (with id) or sid-scoped (with sid + seq, maybe without id). */
 export interface ErrorReply {
+  /** Discriminant. */
   readonly kind: 'error';
+  /** The command it answers; `undefined` for sid-scoped errors sent without one. */
   readonly id: ReplyId;
+  /** The subscription concerned, for sid-scoped errors. */
   readonly sid: number | undefined;
+  /** The seq a sid-scoped error took on the sid. */
   readonly seq: number | undefined;
   /** Kalshi's code (`msg.code`), 0 when missing. */
   readonly code: number;
   /** Kalshi's text (`msg.msg`), empty when missing. */
   readonly message: string;
+  /** What the code means for the pool ({@link classifyKalshiError}). */
   readonly classification: RejectionClass;
 }
 
 /** A control frame whose `msg` could not be read. */
 export interface MalformedReply {
+  /** Discriminant. */
   readonly kind: 'malformed';
+  /** The command's id, when the envelope had one. */
   readonly id: ReplyId;
   /** What was wrong, e.g. `subscribed without a numeric msg.sid`. */
   readonly reason: string;

@@ -1,0 +1,5 @@
+/**
+ * `kalshi-ws-pool/prometheus`: prom-client metrics for a connection manager.
+ * @packageDocumentation
+ */
+export {};
