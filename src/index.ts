@@ -101,6 +101,7 @@ export { managerDefaults } from './manager/manager-options';
 export type {
   AdmissionOptions,
   ConnectionManagerOptions,
+  HealthCheckOptions,
   LayoutOptions,
   ManagerClientOptions,
   ManagerCommonOptions,
@@ -111,11 +112,15 @@ export type {
   RepairOptions,
 } from './manager/manager-options';
 export type {
+  CommandEvent,
+  CommandName,
+  CommandOutcome,
   ConnectedEvent,
   ConnectionManagerEvents,
   DegradedEvent,
   DisconnectedEvent,
   GapEvent,
+  HealthCheckFailure,
   ManagerErrorEvent,
   ManagerEventName,
   ReconnectedEvent,
@@ -127,6 +132,7 @@ export type {
 } from './manager/manager-events';
 export type { ConnectionHealth, ManagerHealth, ManagerState, ManagerStats, SlotState } from './manager/manager-stats';
 export type { SlotRole } from './manager/layout';
+export type { ConnectionStats } from './manager/connection-stats';
 export type { OverflowPolicy } from './manager/output-queue';
 
 // registry (in-memory)

@@ -70,13 +70,21 @@ export interface KalshiClientOptions {
 
 /** Defaults of {@link KalshiClientOptions}, frozen. */
 export const kalshiClientDefaults = Object.freeze({
+  /** Signing plus handshake, ms. */
   dialTimeoutMs: 10_000,
+  /** Wait for a command's reply, ms. */
   commandTimeoutMs: 5_000,
+  /** Silence before the link is declared stale, ms. */
   staleAfterMs: 30_000,
+  /** Client pings off. */
   pingIntervalMs: 0,
+  /** Wait for the peer's close frame, ms. */
   closeTimeoutMs: 10_000,
+  /** Largest inbound message: 16 MiB. */
   maxPayload: 16 * 1024 * 1024,
+  /** Compression off. */
   perMessageDeflate: false,
+  /** `ws://` only on loopback. */
   allowInsecureTransport: false,
 } as const);
 

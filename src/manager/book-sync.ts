@@ -125,10 +125,14 @@ export class BookSync {
     }
     counters.commandsSent++;
     counters.commandsPending++;
+    // Snapshots may arrive before the reply resolves: take the baseline when sending.
+    const sentAt = this.ctx.clock.now();
+    const snapshotsBefore = this.host.snapshots.received;
     try {
       if (command.action === 'subscribe') {
         const results = await conn.client.subscribe(ORDERBOOK, command.tickers, { signal: conn.signal });
         book.succeeded(command, results[0]?.sid);
+        if (this.host.isLive(conn.generation)) this.host.snapshots.expect(sentAt, snapshotsBefore, command.tickers.length);
       } else {
         const sid = book.sid;
         if (sid === undefined) {
@@ -137,6 +141,9 @@ export class BookSync {
         }
         await conn.client.updateSubscription(sid, command.action, command.tickers, { signal: conn.signal });
         book.succeeded(command);
+        if (command.action === 'add_markets' && this.host.isLive(conn.generation)) {
+          this.host.snapshots.expect(sentAt, snapshotsBefore, command.tickers.length);
+        }
       }
       this.#failures = 0;
       if (command.action !== 'delete_markets') this.#batchLimit = this.ctx.options.maxTickersPerCommand;
@@ -197,6 +204,15 @@ export class BookSync {
       return true;
     }
     this.#failures = 0;
+    if (error instanceof CommandTimeoutError) {
+      // The server stopped answering on this connection: dropping the markets would lose them for good,
+      // while a fresh connection re-adds every market of the slot (reliability: "server never answers").
+      book.failed(command, 'retry');
+      log.error({ connectionId, action: command.action, markets: command.tickers.length, err: error }, 'commands keep timing out; reconnecting');
+      this.ctx.emit('error', { connectionId, error, fatal: false });
+      this.host.recycle(conn.generation);
+      return false;
+    }
     book.failed(command, 'drop');
     log.error({ connectionId, action: command.action, markets: command.tickers.length, err: error }, 'command failed; dropped');
     if (isAdd) {

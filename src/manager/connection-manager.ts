@@ -27,6 +27,9 @@ import { RateLimiter } from './rate-limiter';
 import { Slot } from './slot';
 import type { ConnectionManager } from './manager-api';
 import { MarketPlacer } from './market-placer';
+import type { ConnectionStats } from './connection-stats';
+import { HealthLoop } from './health-loop';
+import type { Logger } from '../ports/logger';
 
 export type { ConnectionManager } from './manager-api';
 
@@ -41,6 +44,7 @@ class PoolManager implements ConnectionManager {
   readonly #dedupe = new Map<SlotRole, DedupeWindow>();
   readonly #slots: Slot[];
   readonly #placer: MarketPlacer;
+  readonly #healthLoop: HealthLoop;
   #state: ManagerState = 'idle';
   #stopping: Promise<void> | undefined;
   #startAbort: AbortController | undefined;
@@ -84,6 +88,7 @@ class PoolManager implements ConnectionManager {
     const ctx = this.#context();
     this.#slots = layout.map((spec) => new Slot(spec, ctx));
     this.#placer = new MarketPlacer(this.#placement, this.#slots, o.logger, ctx.emit);
+    this.#healthLoop = new HealthLoop(this.#slots, ctx, () => this.#connectedCount());
   }
 
   get state(): ManagerState {
@@ -183,6 +188,7 @@ class PoolManager implements ConnectionManager {
       await this.#startRegistry(controller.signal);
       this.#throwIfStopped(signal);
       this.#checkDegraded();
+      this.#healthLoop.start();
     } catch (error) {
       await this.stop();
       if (signal?.aborted === true) throw signal.reason;
@@ -218,6 +224,7 @@ class PoolManager implements ConnectionManager {
   async #stop(): Promise<void> {
     const o = this.#options;
     this.#state = 'stopping';
+    this.#healthLoop.stop();
     this.#unsubscribeRegistry?.();
     this.#unsubscribeRegistry = undefined;
     this.#startAbort?.abort(new ClosedError('the connection manager was stopped'));
@@ -234,6 +241,7 @@ class PoolManager implements ConnectionManager {
     if (this.#pump !== undefined) await this.#awaitPump(this.#pump);
     this.#state = 'stopped';
     o.logger.info({}, 'pool stopped');
+    flushLogger(o.logger);
   }
 
   async #awaitPump(pump: Promise<void>): Promise<void> {
@@ -318,7 +326,17 @@ class PoolManager implements ConnectionManager {
     if (degraded === this.#degraded) return;
     this.#degraded = degraded;
     if (degraded) this.#options.logger.warn({ connected, required }, 'pool degraded');
-    this.#emit('degraded', { healthy: !degraded, connected, required });
+    else this.#options.logger.info({ connected, required }, 'pool healthy again');
+    this.#emit('degraded', {
+      scope: 'pool',
+      healthy: !degraded,
+      connected,
+      required,
+      connectionId: undefined,
+      role: undefined,
+      reason: undefined,
+      consecutiveFailures: 0,
+    });
   }
 
   health(): ManagerHealth {
@@ -338,6 +356,10 @@ class PoolManager implements ConnectionManager {
       paused: this.#queue.paused,
       pendingCommands: this.#counters.commandsPending,
     };
+  }
+
+  connectionStats(): ConnectionStats[] {
+    return this.#slots.map((slot) => slot.connectionStats());
   }
 
   stats(): ManagerStats {
@@ -365,6 +387,12 @@ class PoolManager implements ConnectionManager {
     (this.#events.off as (name: string, fn?: unknown) => unknown)(event, listener);
     return this;
   }
+}
+
+/** Logs the summaries of rate-limited warnings still open (the rate-limited logger has `flush`). */
+function flushLogger(logger: Logger): void {
+  const flush: unknown = (logger as Partial<Record<'flush', unknown>>).flush;
+  if (typeof flush === 'function') (flush as () => void).call(logger);
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { RawMessage } from '../raw-message';
 import type { ConnectionManagerEvents, ManagerEventName } from './manager-events';
 import type { ManagerHealth, ManagerState, ManagerStats } from './manager-stats';
+import type { ConnectionStats } from './connection-stats';
 
 /**
  * A running pool of Kalshi connections, read as one `AsyncIterable<RawMessage>`.
@@ -33,6 +34,15 @@ export interface ConnectionManager extends AsyncIterable<RawMessage>, AsyncDispo
   health(): ManagerHealth;
   /** Plain snapshot of counters. */
   stats(): ManagerStats;
+  /**
+   * Per-connection counters since the manager was created: one entry per slot (in connection id order),
+   * each the totals of its retired client generations plus the live client's stats, so they never go
+   * back on a reconnect. A detached plain snapshot computed on call (nothing extra on the frame path);
+   * keeps working after `stop()`. The Prometheus adapter reads it at scrape time.
+   * @example
+   * for (const c of manager.connectionStats()) console.log(c.connectionId, c.role, c.messagesReceived, c.errors);
+   */
+  connectionStats(): ConnectionStats[];
   /** Listen to a manager event. */
   on<E extends ManagerEventName>(event: E, listener: ConnectionManagerEvents[E]): this;
   /** Listen once. */

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { CloseKind } from '../client/client';
+import type { UpdateAction } from '../protocol/kalshi/channels';
 import type { SlotRole } from './layout';
 
 /** A slot's client finished its handshake (first connect and every reconnect). */
@@ -84,11 +85,57 @@ export interface ResubscribeEvent {
   readonly kalshiCode: number | undefined;
 }
 
-/** The connected count fell below `minHealthyConnections` (`healthy: false`) or came back (`healthy: true`). */
+/** Why the health loop failed a connection's check. */
+export type HealthCheckFailure =
+  /** The connection is not open (reconnecting, failed, ...). */
+  | 'disconnected'
+  /** No inbound frame (data, reply or ping) within the check interval. */
+  | 'silent'
+  /** The role's subscription is not held (global channel not subscribed, or an orderbook slot with markets but no sid). */
+  | 'unsubscribed'
+  /** Orderbook: market changes still pending or a command in flight at the check. */
+  | 'out-of-sync';
+
+/**
+ * Something became degraded (`healthy: false`) or recovered (`healthy: true`). Two scopes share the event:
+ * - `pool`: the connected count fell below `minHealthyConnections`, or came back to it;
+ * - `connection`: the health loop failed one connection's check `failuresBeforeDegraded` times in a row,
+ *   or (all-clear) that connection passed a check again. Emitted once per transition, never per tick.
+ */
 export interface DegradedEvent {
+  readonly scope: 'pool' | 'connection';
+  /** `false`: degraded now; `true`: the all-clear. */
   readonly healthy: boolean;
+  /** Connected slots at the time. */
   readonly connected: number;
   readonly required: number;
+  /** `connection` scope: the connection concerned; `undefined` for `pool`. */
+  readonly connectionId: number | undefined;
+  /** `connection` scope: its role. */
+  readonly role: SlotRole | undefined;
+  /** `connection` scope: the (last) failed check's reason. */
+  readonly reason: HealthCheckFailure | undefined;
+  /** `connection` scope: consecutive failed checks (0 in the all-clear); 0 for `pool`. */
+  readonly consecutiveFailures: number;
+}
+
+/** Commands the pool sends. */
+export type CommandName = 'subscribe' | 'unsubscribe' | 'update_subscription' | 'list_subscriptions';
+
+/** How a command ended: answered ok, answered with a Kalshi error, timed out, or failed otherwise (closed, aborted). */
+export type CommandOutcome = 'ok' | 'rejected' | 'timeout' | 'failed';
+
+/** One command finished (any outcome); `durationMs` is its round trip on the pool clock. */
+export interface CommandEvent {
+  readonly connectionId: number;
+  readonly role: SlotRole;
+  readonly cmd: CommandName;
+  /** `update_subscription`: its action. */
+  readonly action: UpdateAction | undefined;
+  readonly outcome: CommandOutcome;
+  readonly durationMs: number;
+  /** Kalshi's error code when `rejected`. */
+  readonly kalshiCode: number | undefined;
 }
 
 /** A background failure. Fatal ones took a slot out for good (credentials, circuit breaker). */
@@ -125,6 +172,8 @@ export interface ConnectionManagerEvents {
   degraded: (event: DegradedEvent) => void;
   error: (event: ManagerErrorEvent) => void;
   unplaced: (event: UnplacedEvent) => void;
+  /** A command finished (after its reply, timeout or failure). Per command, never per data frame. */
+  command: (event: CommandEvent) => void;
 }
 
 /** Name of a manager event. */

@@ -10,6 +10,7 @@ import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { silentLogger } from '../ports/logger';
+import { createRateLimitedLogger } from '../internal/log-limiter';
 import type { Registry } from '../ports/registry';
 import type { Router } from '../ports/router';
 import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
@@ -62,6 +63,19 @@ export interface RepairOptions {
   readonly batchSize?: number;
 }
 
+/** The periodic health loop (one timer for the whole pool). */
+export interface HealthCheckOptions {
+  /** Time between checks of every connection; 0 disables the loop. @default 60000 */
+  readonly intervalMs?: number;
+  /** Consecutive failed checks of one connection before a warning and a `degraded` event. @default 3 */
+  readonly failuresBeforeDegraded?: number;
+  /**
+   * An orderbook sid whose acknowledged markets got no snapshots for this long is repaired with
+   * `get_snapshot` ("subscribed but silent"). Checked on each health tick. @default 30000
+   */
+  readonly silentSubscriptionMs?: number;
+}
+
 /** The bounded output queue. */
 export interface QueueOptions {
   /** Messages held at most. @default 10000 */
@@ -103,11 +117,19 @@ export interface ManagerCommonOptions {
   readonly dedupeWindow?: number;
   /** Output queue. */
   readonly queue?: QueueOptions;
+  /** Periodic health checks. @default { intervalMs: 60000, failuresBeforeDegraded: 3, silentSubscriptionMs: 30000 } */
+  readonly healthCheck?: HealthCheckOptions;
   /** Graceful close wait per connection before terminating. @default 10000 */
   readonly closeTimeoutMs?: number;
   /** Time source. @default systemClock */
   readonly clock?: Clock;
-  /** pino-shaped logger. @default silentLogger */
+  /**
+   * pino-shaped logger (`debug/info/warn/error(fields, msg)`), used by the manager and every client it
+   * builds. Fields are structured (`connectionId`, `role`, `sid`, `attempt`, `delayMs`, `code`); key material
+   * is never logged. Identical warnings and errors are rate-limited (once per 10 s, then a `{ suppressed }`
+   * summary) so a reconnect storm cannot flood it.
+   * @default silentLogger
+   */
   readonly logger?: Logger;
 }
 
@@ -153,6 +175,7 @@ export interface ResolvedManagerOptions {
   readonly redundant: 'dedupe' | 'all';
   readonly dedupeWindow: number;
   readonly queue: Required<QueueOptions>;
+  readonly healthCheck: Required<HealthCheckOptions>;
   readonly closeTimeoutMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -178,6 +201,7 @@ export const managerDefaults = Object.freeze({
   redundant: 'dedupe' as 'dedupe' | 'all',
   dedupeWindow: 65_536,
   queue: Object.freeze({ capacity: 10_000, lowWaterMark: 5_000, overflow: 'pause' as OverflowPolicy }),
+  healthCheck: Object.freeze({ intervalMs: 60_000, failuresBeforeDegraded: 3, silentSubscriptionMs: 30_000 }),
   closeTimeoutMs: 10_000,
 });
 
@@ -322,6 +346,13 @@ export function resolveManagerOptions(options: ConnectionManagerOptions): Resolv
     throw new ConfigError('queue.lowWaterMark', `must be < queue.capacity (${queue.capacity}), got ${queue.lowWaterMark}`);
   }
 
+  const h = bag(o['healthCheck'], 'healthCheck');
+  const healthCheck = Object.freeze({
+    intervalMs: num(h['intervalMs'], d.healthCheck.intervalMs, 'healthCheck.intervalMs', 0),
+    failuresBeforeDegraded: num(h['failuresBeforeDegraded'], d.healthCheck.failuresBeforeDegraded, 'healthCheck.failuresBeforeDegraded', 1, { integer: true }),
+    silentSubscriptionMs: num(h['silentSubscriptionMs'], d.healthCheck.silentSubscriptionMs, 'healthCheck.silentSubscriptionMs', 0),
+  });
+
   return Object.freeze({
     ...source,
     registry: o['registry'] as Registry,
@@ -337,8 +368,10 @@ export function resolveManagerOptions(options: ConnectionManagerOptions): Resolv
     redundant: oneOf(o['redundant'], d.redundant, 'redundant', ['dedupe', 'all']),
     dedupeWindow: num(o['dedupeWindow'], d.dedupeWindow, 'dedupeWindow', 1, { integer: true }),
     queue,
+    healthCheck,
     closeTimeoutMs: num(o['closeTimeoutMs'], d.closeTimeoutMs, 'closeTimeoutMs', 0),
     clock: (o['clock'] as Clock | undefined) ?? systemClock,
-    logger: (o['logger'] as Logger | undefined) ?? silentLogger,
+    // Wrapped once here, so the manager, its slots and its clients share one rate limit.
+    logger: o['logger'] === undefined ? silentLogger : createRateLimitedLogger(o['logger'] as Logger, { clock: (o['clock'] as Clock | undefined) ?? systemClock }),
   });
 }

@@ -34,6 +34,10 @@ export interface ConnectionHealth {
   readonly reconnects: number;
   /** Consecutive failed dials now. */
   readonly failedDials: number;
+  /** Consecutive failed health-loop checks now (0 when the last check passed). */
+  readonly failedChecks: number;
+  /** True from the health loop's `degraded` event for this connection until its all-clear. */
+  readonly degraded: boolean;
 }
 
 /** `health()`: is the pool fit to stream? */
@@ -76,6 +80,8 @@ export interface ManagerStats {
   readonly gapMessages: number;
   readonly repairs: { readonly ok: number; readonly failed: number; readonly skipped: number };
   readonly resubscribes: number;
+  /** Orderbook sids found "subscribed but silent" by the health loop (and repaired). */
+  readonly silentSubscriptions: number;
   readonly reconnects: { readonly success: number; readonly failed: number };
   readonly commands: { readonly sent: number; readonly failed: number; readonly pending: number };
   readonly markets: { readonly placed: number; readonly unplaced: number; readonly rejected: number };
@@ -96,6 +102,7 @@ export class ManagerCounters {
   repairsFailed = 0;
   repairsSkipped = 0;
   resubscribes = 0;
+  silentSubscriptions = 0;
   reconnectsSuccess = 0;
   reconnectsFailed = 0;
   commandsSent = 0;
@@ -126,6 +133,7 @@ export function buildStats(c: ManagerCounters, s: StatsSources): ManagerStats {
     gapMessages: c.gapMessages,
     repairs: { ok: c.repairsOk, failed: c.repairsFailed, skipped: c.repairsSkipped },
     resubscribes: c.resubscribes,
+    silentSubscriptions: c.silentSubscriptions,
     reconnects: { success: c.reconnectsSuccess, failed: c.reconnectsFailed },
     commands: { sent: c.commandsSent, failed: c.commandsFailed, pending: c.commandsPending },
     markets: { placed: s.placed, unplaced: s.unplaced, rejected: c.marketsRejected },

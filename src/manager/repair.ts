@@ -109,8 +109,9 @@ export class SidRepair {
     else if (outcome === 'failed') counters.repairsFailed++;
     else counters.repairsSkipped++;
     const connectionId = this.host.connectionId;
-    if (outcome === 'failed') this.ctx.logger.warn({ connectionId, sid, markets, err: error }, 'gap repair failed');
-    else this.ctx.logger.debug({ connectionId, sid, markets, outcome }, 'gap repair finished');
+    if (outcome === 'failed') this.ctx.logger.warn({ connectionId, role: 'orderbook', sid, markets, err: error }, 'gap repair failed');
+    else if (outcome === 'ok') this.ctx.logger.info({ connectionId, role: 'orderbook', sid, markets }, 'gap repaired');
+    else this.ctx.logger.debug({ connectionId, role: 'orderbook', sid, markets, outcome }, 'gap repair skipped');
     this.ctx.emit('repair', { connectionId, sid, outcome, markets, error });
   }
 }

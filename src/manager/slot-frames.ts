@@ -10,6 +10,7 @@ import type { SlotRole } from './layout';
 import type { PoolContext } from './pool-context';
 import { PoolMessage } from './pool-message';
 import { SeqTracker } from './seq-tracker';
+import type { SnapshotWatch } from './snapshot-watch';
 
 /** Replies that count on a sid's seq but are not delivered (protocol §4). */
 function isControl(type: string): boolean {
@@ -29,12 +30,16 @@ export class SlotFrames {
   readonly #dropDuplicates: boolean;
   #lastFrameAt = 0;
 
-  /** @param onGap called after a gap was counted and emitted (the slot schedules repairs). */
+  /**
+   * @param onGap called after a gap was counted and emitted (the slot schedules repairs).
+   * @param snapshots orderbook slots: counts delivered `orderbook_snapshot` frames (silent-subscription check).
+   */
   constructor(
     private readonly connectionId: number,
     private readonly role: SlotRole,
     private readonly ctx: PoolContext,
     private readonly onGap: (sid: number) => void,
+    private readonly snapshots?: SnapshotWatch,
   ) {
     this.#dedupe = ctx.dedupeWindow(role);
     this.#dropDuplicates = ctx.options.redundant === 'dedupe';
@@ -113,6 +118,7 @@ export class SlotFrames {
         return;
       }
     }
+    if (this.snapshots !== undefined && type === 'orderbook_snapshot') this.snapshots.received++;
     const message = new PoolMessage(data, this.connectionId, receivedAt, type, sid, seq, gapSize > 0, gapSize);
     if (!duplicate && isLifecycle(type)) ctx.lifecycle(message);
     ctx.counters.messagesQueued++;
@@ -123,7 +129,8 @@ export class SlotFrames {
     const { ctx, connectionId } = this;
     ctx.counters.gaps++;
     ctx.counters.gapMessages += gapSize;
-    ctx.logger.warn({ connectionId, sid, expected: seq - gapSize, received: seq, gapSize }, 'sequence gap');
+    // debug: gaps are counted, emitted and repaired; a burst of them must not flood the log.
+    ctx.logger.debug({ connectionId, role: this.role, sid, expected: seq - gapSize, received: seq, gapSize }, 'sequence gap');
     ctx.emit('gap', { connectionId, role: this.role, sid, expected: seq - gapSize, received: seq, gapSize });
     this.onGap(sid);
   }

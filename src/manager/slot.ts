@@ -9,8 +9,12 @@ import { AuthError, ClosedError, ConnectError } from '../errors';
 import type { CommandRejectedError, KalshiWsPoolError, ProtocolError } from '../errors';
 import type { TimerHandle } from '../ports/clock';
 import { BookSync } from './book-sync';
+import type { HealthCheckedSlot } from './health-loop';
+import { RetiredClientTotals } from './connection-stats';
+import type { ConnectionStats } from './connection-stats';
 import type { SlotRole, SlotSpec } from './layout';
 import type { LiveConnection, OrderbookHost } from './live-connection';
+import type { HealthCheckFailure } from './manager-events';
 import type { ConnectionHealth, SlotState } from './manager-stats';
 import type { PoolContext } from './pool-context';
 import { Reconnector } from './reconnect';
@@ -19,9 +23,11 @@ import { SidRepair } from './repair';
 import { RoleSubscription } from './role-subscription';
 import { SlotBook } from './slot-book';
 import { SlotFrames } from './slot-frames';
+import { SnapshotWatch } from './snapshot-watch';
+import { TimedCommands } from './timed-commands';
 
 /** One connection slot of the pool. @internal */
-export class Slot implements ReconnectTarget, OrderbookHost {
+export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
   readonly connectionId: number;
   readonly role: SlotRole;
   readonly #ctx: PoolContext;
@@ -40,6 +46,14 @@ export class Slot implements ReconnectTarget, OrderbookHost {
   readonly #reconnect: Reconnector;
   readonly #sync: BookSync;
   readonly #repair: SidRepair;
+  /** Counters of the client generations that ended (see `connectionStats()`). */
+  readonly #retired = new RetiredClientTotals();
+  /** "Subscribed but silent" bookkeeping (orderbook slots). */
+  readonly snapshots = new SnapshotWatch();
+  /** Health-loop state (written by `HealthLoop`). */
+  failedChecks = 0;
+  degraded = false;
+  lastHealthFailure: HealthCheckFailure | undefined;
 
   constructor(spec: SlotSpec, ctx: PoolContext) {
     this.connectionId = spec.connectionId;
@@ -49,9 +63,15 @@ export class Slot implements ReconnectTarget, OrderbookHost {
     this.#reconnect = new Reconnector(this, ctx);
     this.#sync = new BookSync(this, ctx);
     this.#repair = new SidRepair(this, ctx);
-    this.#frames = new SlotFrames(spec.connectionId, spec.role, ctx, (sid) => {
-      if (this.#isOrderbook && sid === this.#book.sid) this.#repair.request(sid);
-    });
+    this.#frames = new SlotFrames(
+      spec.connectionId,
+      spec.role,
+      ctx,
+      (sid) => {
+        if (this.#isOrderbook && sid === this.#book.sid) this.#repair.request(sid);
+      },
+      this.#isOrderbook ? this.snapshots : undefined,
+    );
     this.#role = new RoleSubscription(spec.connectionId, spec.channel, this, ctx);
   }
 
@@ -77,6 +97,11 @@ export class Slot implements ReconnectTarget, OrderbookHost {
 
   isLive(generation: number): boolean {
     return this.#live !== undefined && this.#live.generation === generation && !this.#ctx.stopped;
+  }
+
+  recycle(generation: number): void {
+    // terminate() emits `close`, and #onClose starts the reconnect loop as for any lost connection.
+    if (this.isLive(generation)) this.#client?.terminate();
   }
 
   /** Want markets on this slot and send the change. */
@@ -146,6 +171,7 @@ export class Slot implements ReconnectTarget, OrderbookHost {
     } catch (error) {
       this.#detach(client);
       client.terminate();
+      this.#retired.retire(client.stats());
       this.#state = before === 'idle' ? 'idle' : 'reconnecting';
       throw error;
     }
@@ -157,16 +183,18 @@ export class Slot implements ReconnectTarget, OrderbookHost {
     const controller = new AbortController();
     this.#client = client;
     this.#genAbort = controller;
-    this.#live = { client, generation, signal: controller.signal };
+    // Commands go through a timing wrapper: one `command` event per command (metrics, rejection logs).
+    this.#live = { client: new TimedCommands(client, this.connectionId, this.role, ctx), generation, signal: controller.signal };
     this.#frames.reset();
     this.#role.reset();
     this.#book.reset();
     this.#sync.reset();
     this.#repair.reset();
+    this.snapshots.reset();
     this.#connectedAt = ctx.clock.now();
     this.#state = 'open';
     if (ctx.paused) client.pause();
-    ctx.logger.debug({ connectionId: this.connectionId, generation }, 'connected');
+    ctx.logger.info({ connectionId: this.connectionId, role: this.role, generation }, 'connected');
     ctx.slotStateChanged();
     ctx.emit('connected', { connectionId: this.connectionId, role: this.role, generation });
     if (ctx.running) this.restore();
@@ -183,7 +211,11 @@ export class Slot implements ReconnectTarget, OrderbookHost {
   /** The loop stopped for good. */
   giveUp(error: Error, reason: 'auth' | 'max-attempts'): void {
     this.#state = 'failed';
-    this.#ctx.logger.error({ connectionId: this.connectionId, reason, err: error }, 'slot gave up');
+    const status = error instanceof ConnectError ? error.status : undefined;
+    this.#ctx.logger.error(
+      { connectionId: this.connectionId, role: this.role, reason, status, err: error },
+      reason === 'auth' ? 'credentials rejected; slot gave up' : 'slot gave up',
+    );
     this.#ctx.emit('error', { connectionId: this.connectionId, error, fatal: true });
     if (reason === 'max-attempts' && this.#isOrderbook) this.#ctx.retireSlot(this.connectionId);
     this.#ctx.slotStateChanged();
@@ -236,7 +268,7 @@ export class Slot implements ReconnectTarget, OrderbookHost {
     this.#endGeneration(client);
     this.#state = 'reconnecting';
     ctx.slotStateChanged();
-    ctx.logger.warn({ connectionId: this.connectionId, kind: info.kind, code: info.code }, 'disconnected');
+    ctx.logger.warn({ connectionId: this.connectionId, role: this.role, generation, kind: info.kind, code: info.code }, 'disconnected');
     ctx.emit('disconnected', {
       connectionId: this.connectionId,
       role: this.role,
@@ -253,6 +285,8 @@ export class Slot implements ReconnectTarget, OrderbookHost {
 
   #endGeneration(client: Client): void {
     this.#detach(client);
+    this.#retired.retire(client.stats());
+    this.snapshots.reset();
     this.#client = undefined;
     this.#live = undefined;
     this.#genAbort?.abort(new ClosedError(`connection ${this.connectionId} closed`, { connectionId: this.connectionId }));
@@ -275,6 +309,7 @@ export class Slot implements ReconnectTarget, OrderbookHost {
     ctx.logger.warn({ connectionId: this.connectionId, sid, kalshiCode }, 'subscription lost; resubscribing');
     ctx.emit('resubscribed', { connectionId: this.connectionId, role: this.role, sid, kalshiCode });
     if (this.#isOrderbook) {
+      this.snapshots.clear(); // the fresh subscription opens its own window
       if (sid === this.#book.sid) this.#sync.resubscribe(sid);
     } else {
       this.#role.lost(sid, live);
@@ -309,6 +344,47 @@ export class Slot implements ReconnectTarget, OrderbookHost {
     }
   }
 
+  /** Counters since creation: retired generations plus the live client (for `connectionStats()`). */
+  connectionStats(): ConnectionStats {
+    return this.#retired.snapshot(this, this.#client?.stats());
+  }
+
+  /**
+   * One health-loop check: `undefined` when fine, else why not. A connection that opened within the
+   * interval counts as heard from; while reads are paused for backpressure silence is not its fault.
+   */
+  checkHealth(now: number, intervalMs: number): HealthCheckFailure | undefined {
+    const client = this.#client;
+    if (this.#state !== 'open' || client === undefined) return 'disconnected';
+    if (!this.#ctx.paused) {
+      const heardAt = Math.max(this.#frames.lastFrameAt, client.stats().lastFrameAt, this.#connectedAt);
+      if (now - heardAt > intervalMs) return 'silent';
+    }
+    if (this.#isOrderbook) {
+      if (!this.#book.inSync()) return this.#book.sid === undefined ? 'unsubscribed' : 'out-of-sync';
+    } else if (this.#role.sid === undefined) {
+      return 'unsubscribed';
+    }
+    return undefined;
+  }
+
+  /**
+   * "Subscribed but silent": acknowledged markets got no snapshots within `silentMs`. Repairs the sid
+   * through the gap-repair path (`get_snapshot` over its markets). @returns the sid repaired, if any.
+   */
+  repairIfSilent(now: number, silentMs: number): number | undefined {
+    const sid = this.#book.sid;
+    if (!this.#isOrderbook || this.#live === undefined || sid === undefined || this.#book.held === 0) return undefined;
+    if (!this.snapshots.isSilent(now, silentMs)) return undefined;
+    this.#ctx.counters.silentSubscriptions++;
+    this.#ctx.logger.warn(
+      { connectionId: this.connectionId, role: this.role, sid, markets: this.#book.held, silentMs },
+      'subscribed but silent: no snapshots; requesting them',
+    );
+    this.#repair.request(sid);
+    return sid;
+  }
+
   /** Snapshot for `health()`. */
   health(now: number): ConnectionHealth {
     const client = this.#client;
@@ -329,6 +405,8 @@ export class Slot implements ReconnectTarget, OrderbookHost {
       lastFrameAgeMs: lastFrameAt === 0 ? undefined : Math.max(0, now - lastFrameAt),
       reconnects: this.#reconnect.reconnects,
       failedDials: this.#reconnect.failedDials,
+      failedChecks: this.failedChecks,
+      degraded: this.degraded,
     };
   }
 }

@@ -7,7 +7,9 @@ import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
 
 /** Kalshi REST API bases (`…/trade-api/v2`) for {@link KalshiRestRegistryOptions.baseUrl}. */
 export const KALSHI_REST_URLS = Object.freeze({
+  /** Production REST base. */
   production: 'https://api.elections.kalshi.com/trade-api/v2',
+  /** Demo REST base (demo keys only). */
   demo: 'https://demo-api.kalshi.co/trade-api/v2',
 } as const);
 
@@ -99,9 +101,18 @@ export interface KalshiRestRegistryOptions {
 
 /** Defaults of {@link KalshiRestRegistryOptions}. */
 export const restRegistryDefaults = Object.freeze({
+  /** Re-read the open markets every 5 minutes. */
   reconcileIntervalMs: 300_000,
+  /** `limit` of each `GET /markets` page. */
   pageSize: 1000,
-  retry: Object.freeze({ initialDelayMs: 1000, maxDelayMs: 60_000 }),
+  /** Request retry backoff. */
+  retry: Object.freeze({
+    /** First retry delay, ms. */
+    initialDelayMs: 1000,
+    /** Retry delay cap, ms. */
+    maxDelayMs: 60_000,
+  }),
+  /** Per-request timeout, ms. */
   requestTimeoutMs: 15_000,
   /** Attempts of one request during the first load and `refresh()` before they reject. */
   initialAttempts: 5,

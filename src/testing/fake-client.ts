@@ -23,7 +23,9 @@ import { classifyKalshiError } from '../protocol/kalshi/error-codes';
 
 /** A command the fake received. */
 export interface FakeCommand {
+  /** Command id on the fake connection. */
   readonly id: number;
+  /** Command name. */
   readonly cmd: 'subscribe' | 'unsubscribe' | 'update_subscription' | 'list_subscriptions';
   /** `subscribe`: channels. */
   readonly channels: readonly string[];
@@ -31,12 +33,15 @@ export interface FakeCommand {
   readonly tickers: readonly string[];
   /** `unsubscribe`: sids; `update_subscription`: the one sid. */
   readonly sids: readonly number[];
+  /** `update_subscription`: its action. */
   readonly action: UpdateAction | undefined;
 }
 
 /** Which commands a scripted failure applies to. */
 export interface FakeFailureFilter {
+  /** Only this command (any command when omitted). */
   readonly cmd?: FakeCommand['cmd'];
+  /** Only `update_subscription` with this action. */
   readonly action?: UpdateAction;
   /** How many matching commands fail. @default 1 */
   readonly times?: number;
@@ -44,7 +49,9 @@ export interface FakeFailureFilter {
 
 /** Options of {@link FakeClient}. */
 export interface FakeClientOptions {
+  /** Pool connection id (used in errors and frames). @default 1 */
   readonly connectionId?: number;
+  /** Slot generation this client stands for. @default 1 */
   readonly generation?: number;
   /** Send one `orderbook_snapshot` per market on subscribe / add_markets (seq-numbered). @default true */
   readonly snapshots?: boolean;
@@ -76,12 +83,15 @@ const encoder = new TextEncoder();
  * client.data(sid, 'orderbook_delta', { market_ticker: 'MKT-A' }); // next seq on the sid
  */
 export class FakeClient extends ClientEventEmitter implements Client {
+  /** Pool connection id. */
   readonly connectionId: number;
+  /** Slot generation. */
   readonly generation: number;
   /** Every command received, in order. */
   readonly commands: FakeCommand[] = [];
   /** `pause()` / `resume()` calls. */
   pauseCalls = 0;
+  /** `resume()` calls. */
   resumeCalls = 0;
   #state: ClientState = 'idle';
   #paused = false;
@@ -125,7 +135,16 @@ export class FakeClient extends ClientEventEmitter implements Client {
   }
 
   /** Current subscriptions, sid ascending. */
-  subscriptions(): { sid: number; channel: string; markets: string[]; seq: number }[] {
+  subscriptions(): {
+    /** Subscription id. */
+    sid: number;
+    /** Its channel. */
+    channel: string;
+    /** Markets it holds. */
+    markets: string[];
+    /** Last seq it used. */
+    seq: number;
+  }[] {
     return [...this.#subs].map(([sid, s]) => ({ sid, channel: s.channel, markets: [...s.markets], seq: s.seq }));
   }
 

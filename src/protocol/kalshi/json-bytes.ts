@@ -29,6 +29,16 @@ const charClass = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) charClass[c] = 1;
 for (const c of [COMMA, COLON, QUOTE, LBRACE, RBRACE, LBRACKET, RBRACKET]) charClass[c] = 2;
 
+// Bytes that matter inside a nested value: 1 = quote, 2 = opening bracket, 3 = closing bracket.
+const STR = 1;
+const OPEN = 2;
+const structural = new Uint8Array(256);
+structural[QUOTE] = STR;
+structural[LBRACE] = OPEN;
+structural[LBRACKET] = OPEN;
+structural[RBRACE] = 3;
+structural[RBRACKET] = 3;
+
 // Valid characters after a backslash (besides `u`): " \ / b f n r t
 const simpleEscape = new Uint8Array(256);
 for (const c of [QUOTE, BACKSLASH, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]) simpleEscape[c] = 1;
@@ -83,22 +93,6 @@ export function endOfStrictString(bytes: Uint8Array, i: number): number {
   return TRUNCATED;
 }
 
-/**
- * End of a nested string whose content starts at `i`. Jumps quote to quote with the native
- * `indexOf`; a quote is escaped when an odd run of backslashes precedes it. Linear overall: each
- * backslash run is counted once.
- */
-function endOfLooseString(bytes: Uint8Array, i: number): number {
-  for (;;) {
-    const q = bytes.indexOf(QUOTE, i);
-    if (q === -1) return TRUNCATED;
-    let b = q - 1;
-    while (b >= i && bytes[b] === BACKSLASH) b--;
-    if ((q - 1 - b) % 2 === 0) return q + 1;
-    i = q + 1;
-  }
-}
-
 // Bracket stack for nested values, reused across scans; shrunk after a rare deep frame.
 const BASE_STACK = 64;
 const MAX_RETAINED_STACK = 4096;
@@ -112,33 +106,51 @@ export function releaseStack(): void {
 /**
  * End of the object or array starting at `i` (`bytes[i]` is `{` or `[`). Tracks strings and bracket
  * pairs so nested keys are never mistaken for top-level ones; inner scalars are not validated.
+ * This loop is most of the scanner's cost on real frames: one byte load and a table lookup per byte,
+ * no native calls (a `Buffer#indexOf` per string cost more than it saved on short strings).
  */
 export function endOfComposite(bytes: Uint8Array, i: number): number {
   const n = bytes.length;
+  // Bracket kinds of the first 31 levels live in a bit mask (1 = array); deeper levels, which real
+  // frames never reach, use the shared stack.
   let depth = 0;
+  let arrays = 0;
   while (i < n) {
-    const c = bytes[i]!;
-    if (c === QUOTE) {
-      const end = endOfLooseString(bytes, i + 1);
-      if (end < 0) return end;
-      i = end;
-      continue;
-    }
-    if (c === LBRACE || c === LBRACKET) {
-      if (depth === stack.length) {
-        const bigger = new Uint8Array(stack.length * 2);
-        bigger.set(stack);
-        stack = bigger;
+    const c = bytes[i++]!;
+    const kind = structural[c]!;
+    if (kind === 0) continue;
+    if (kind === STR) {
+      // Skip the string: a backslash escapes the next byte, whatever it is.
+      for (;;) {
+        if (i >= n) return TRUNCATED;
+        const d = bytes[i++]!;
+        if (d === QUOTE) break;
+        if (d === BACKSLASH) i++;
       }
-      stack[depth++] = c;
-    } else if (c === RBRACE || c === RBRACKET) {
-      const open = stack[--depth];
-      if (open !== (c === RBRACE ? LBRACE : LBRACKET)) return INVALID;
-      if (depth === 0) return i + 1;
+    } else if (kind === OPEN) {
+      if (depth < 31) {
+        arrays = c === LBRACKET ? arrays | (1 << depth) : arrays & ~(1 << depth);
+      } else {
+        pushDeep(depth - 31, c);
+      }
+      depth++;
+    } else {
+      depth--;
+      const wasArray = depth < 31 ? ((arrays >>> depth) & 1) === 1 : stack[depth - 31] === LBRACKET;
+      if (wasArray !== (c === RBRACKET)) return INVALID;
+      if (depth === 0) return i;
     }
-    i++;
   }
   return TRUNCATED;
+}
+
+function pushDeep(index: number, c: number): void {
+  if (index >= stack.length) {
+    const bigger = new Uint8Array(stack.length * 2);
+    bigger.set(stack);
+    stack = bigger;
+  }
+  stack[index] = c;
 }
 
 /** End of a bare token (number or literal) starting at `i`. */

@@ -33,6 +33,9 @@ export interface BlastResult {
 }
 
 
+// Frames per sid per round (one corked write batch).
+const CHUNK = 256;
+
 async function blastSession(session: SimSession, publisher: Publisher, frames: number, highWater: number, signal: AbortSignal | undefined): Promise<number> {
   const subs = [...session.subs.values()].filter((s) => s.channel === 'orderbook_delta' && s.markets.size > 0);
   const remaining = subs.map(() => frames);
@@ -40,17 +43,20 @@ async function blastSession(session: SimSession, publisher: Publisher, frames: n
   let left = frames * subs.length;
   let sinceYield = 0;
   while (left > 0 && session.writable && signal?.aborted !== true) {
+    // Batch the writes of one round into a single writev.
+    session.socket.cork();
     for (let i = 0; i < subs.length; i++) {
       const sub = subs[i]!;
-      let chunk = Math.min(remaining[i]!, 64);
+      let chunk = Math.min(remaining[i]!, CHUNK);
       remaining[i]! -= chunk;
       left -= chunk;
       for (; chunk > 0 && sub.open; chunk--) {
         const market = sub.nextMarket();
         if (market !== undefined) sent += publisher.delta(market);
       }
-      sinceYield += 64;
+      sinceYield += CHUNK;
     }
+    session.socket.uncork();
     if (session.ws.bufferedAmount > highWater) {
       // Backpressure: wait until the socket drained (or closed).
       const ac = new AbortController();

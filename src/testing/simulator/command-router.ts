@@ -76,8 +76,17 @@ export class CommandRouter {
     this.execute(session, command);
   }
 
-  /** Run a command now. */
+  /** Run a command now; its replies and snapshots leave in one corked write. */
   execute(session: SimSession, command: ParsedCommand): void {
+    session.socket.cork();
+    try {
+      this.dispatch(session, command);
+    } finally {
+      session.socket.uncork();
+    }
+  }
+
+  private dispatch(session: SimSession, command: ParsedCommand): void {
     switch (command.cmd) {
       case 'subscribe':
         return subscribe(this.env, session, command);

@@ -143,36 +143,59 @@ export interface SimulatorOptions {
 
 /** Defaults of {@link SimulatorTrafficOptions}. */
 export const SIMULATOR_TRAFFIC_DEFAULTS = Object.freeze({
+  /** No orderbook deltas. */
   orderbookDeltasPerSecond: 0,
+  /** No trades. */
   tradesPerSecond: 0,
+  /** No ticker updates. */
   tickersPerSecond: 0,
+  /** No market churn. */
   lifecyclePerSecond: 0,
+  /** No bursts. */
   burstEveryMs: 0,
+  /** Rate multiplier during a burst. */
   burstFactor: 5,
+  /** Burst length, ms. */
   burstDurationMs: 1000,
+  /** Traffic generation tick, ms. */
   tickMs: 5,
 });
 
 /** Defaults of {@link SimulatorLimits}. */
 export const SIMULATOR_LIMIT_DEFAULTS = Object.freeze({
+  /** No market limit per subscription (error 26 never sent). */
   marketsPerSubscription: Number.POSITIVE_INFINITY,
+  /** No command rate limit (error 27 never sent). */
   commandsPerSecondPerSubscription: Number.POSITIVE_INFINITY,
+  /** A slow reader loses its subscription (error 25) past 64 MiB buffered. */
   maxBufferedBytes: 64 * 1024 * 1024,
+  /** No connection limit per key (HTTP 429 never sent). */
   connectionsPerKey: Number.POSITIVE_INFINITY,
+  /** Largest inbound frame: 16 MiB. */
   maxPayload: 16 * 1024 * 1024,
 });
 
 /** Defaults of {@link SimulatorOptions} (keys and key id have none: see the option docs). */
 export const SIMULATOR_DEFAULTS = Object.freeze({
+  /** Loopback only. */
   host: '127.0.0.1',
+  /** A free port. */
   port: 0,
+  /** 100 generated markets. */
   markets: 100,
+  /** Accepted clock skew of a signed handshake, ms. */
   timestampWindowMs: 30_000,
+  /** Heartbeat ping every 10 s, like Kalshi. */
   pingIntervalMs: 10_000,
+  /** `ts_ms` of generated frames is their send time. */
   stampSendTime: true,
+  /** Pseudo-random seed. */
   seed: 1,
+  /** Sid-scoped errors that answer a command carry its `id`. */
   omitIdOnSidErrors: false,
+  /** {@link SIMULATOR_TRAFFIC_DEFAULTS}: quiet. */
   traffic: SIMULATOR_TRAFFIC_DEFAULTS,
+  /** {@link SIMULATOR_LIMIT_DEFAULTS}: no limits but the buffer and payload caps. */
   limits: SIMULATOR_LIMIT_DEFAULTS,
 });
 

@@ -79,7 +79,7 @@ class KalshiSimulator implements Simulator {
         const market = this.universe.randomOpen();
         if (market !== undefined) this.removeMarket(market.ticker, 'determined');
       },
-    });
+    }, this.sessions);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.limits.maxPayload,

@@ -6,7 +6,9 @@
 
 /** A generated market: its ticker and its event ticker (the ticker up to the last dash). */
 export interface GeneratedTicker {
+  /** Market ticker, e.g. `KXBTCD-26NOV2317-T98999.99`. */
   readonly ticker: string;
+  /** Event ticker: the market ticker up to its last dash. */
   readonly eventTicker: string;
 }
 

@@ -1,6 +1,7 @@
 import type { MarketUniverse, SimMarket } from './market-universe';
 import type { ResolvedTraffic } from './options';
 import type { Publisher } from './publisher';
+import type { SimSession } from './session';
 import type { SubscriptionRegistry } from './sub-registry';
 import type { SimSubscription } from './subscription';
 
@@ -38,6 +39,7 @@ export class TrafficGenerator {
     private readonly registry: SubscriptionRegistry,
     private readonly publisher: Publisher,
     private readonly churn: ChurnHooks,
+    private readonly sessions: ReadonlyMap<number, SimSession>,
   ) {}
 
   /** Replace the rates (starts or stops the timer as needed). */
@@ -66,6 +68,21 @@ export class TrafficGenerator {
   }
 
   private tick(): void {
+    // One writev per socket per tick instead of one write per frame.
+    const corked: SimSession[] = [];
+    for (const session of this.sessions.values()) {
+      if (!session.writable) continue;
+      session.socket.cork();
+      corked.push(session);
+    }
+    try {
+      this.generate();
+    } finally {
+      for (const session of corked) session.socket.uncork();
+    }
+  }
+
+  private generate(): void {
     const now = Date.now();
     const dt = Math.min(now - this.last, MAX_TICK_MS) / 1000;
     this.last = now;

@@ -6,7 +6,9 @@ import type { SimChannel } from './subscription';
 
 /** One subscription (sid) as {@link Simulator.connections} reports it. */
 export interface SimSubscriptionInfo {
+  /** Subscription id on its connection. */
   readonly sid: number;
+  /** Its channel. */
   readonly channel: SimChannel;
   /** Markets held (0 for a global subscription). */
   readonly markets: number;
@@ -22,13 +24,15 @@ export interface SimSubscriptionInfo {
 export interface SimConnectionInfo {
   /** Simulator connection id, 1.. in accept order (targets of faults). */
   readonly id: number;
+  /** False once the socket closed. */
   readonly open: boolean;
   /** Open subscriptions, by sid (empty once closed). */
   readonly subscriptions: readonly SimSubscriptionInfo[];
   /** Commands received on it. */
   readonly commandsReceived: number;
-  /** Standing faults on it. */
+  /** Standing fault: `faults.silence` holds back every outbound frame. */
   readonly silenced: boolean;
+  /** Standing fault: `faults.stopPings` stopped the heartbeat pings. */
   readonly pingsStopped: boolean;
 }
 
