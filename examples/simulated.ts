@@ -1,48 +1,52 @@
 /**
  * `npm start`: the whole pool against the local simulator. 20,000 markets with traffic, the default
- * 150-connection layout, a live status line, scheduled faults that heal, a summary, then exit.
+ * 150-connection layout, a live status line, scheduled faults that heal, Prometheus metrics on
+ * http://127.0.0.1:9464/metrics (watch them move with `curl`), a summary, then exit.
  * Admission is faster than the production default (10 dials/s) so the demo starts in a second.
  *
- *   npm start -- --seconds 120
+ *   npm start -- --seconds 120 --metrics-port 9464
  */
+import { createServer } from 'node:http';
 import { createConnectionManager, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
+import { registerPrometheusMetrics } from 'kalshi-ws-pool/prometheus';
 import { startSimulator } from 'kalshi-ws-pool/testing';
+import { register } from 'prom-client';
 
-const flag = process.argv.indexOf('--seconds');
-const seconds = flag === -1 ? 45 : Number(process.argv[flag + 1]);
-if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('--seconds takes a positive number');
+const arg = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} takes a number >= 0`);
+  return value;
+};
+const seconds = arg('seconds', 45);
 
-const sim = await startSimulator({
-  markets: 20_000,
-  pingIntervalMs: 10_000,
-  traffic: { orderbookDeltasPerSecond: 20_000, tradesPerSecond: 1_000, tickersPerSecond: 2_000, lifecyclePerSecond: 2 },
-});
-const registry = createMemoryRegistry(sim.markets);
+const traffic = { orderbookDeltasPerSecond: 20_000, tradesPerSecond: 1_000, tickersPerSecond: 2_000, lifecyclePerSecond: 2 };
+const sim = await startSimulator({ markets: 20_000, traffic });
 const manager = createConnectionManager({
   url: sim.url,
   signer: createKalshiSigner({ keyId: sim.credentials!.keyId, privateKey: sim.credentials!.privateKeyPem }),
-  registry,
+  registry: createMemoryRegistry(sim.markets),
   admission: { dialsPerSecond: 200, burst: 20, jitterMs: 50 }, // demo speed; production default is 10/s
   reconnect: { initialDelayMs: 250, maxDelayMs: 5_000 },
 });
-const events = { gaps: 0, repairs: 0, reconnects: 0, disconnects: 0 };
-manager.on('gap', () => events.gaps++);
-manager.on('repair', () => events.repairs++);
-manager.on('reconnected', () => events.reconnects++);
-manager.on('disconnected', () => events.disconnects++);
+registerPrometheusMetrics(manager);
+const server = createServer((req, res) => {
+  if (req.url !== '/metrics') return void res.writeHead(404).end();
+  void register.metrics().then((text) => res.writeHead(200, { 'content-type': register.contentType }).end(text));
+});
+await new Promise<void>((resolve) => server.listen(arg('metrics-port', 9464), '127.0.0.1', resolve));
+const { port } = server.address() as { port: number };
 manager.on('error', ({ connectionId, error, fatal }) => console.error(`error on ${connectionId ?? '-'}${fatal ? ' (fatal)' : ''}: ${error.message}`));
 
 const started = Date.now();
 await manager.start();
 console.log(`pool up in ${Date.now() - started} ms: ${manager.health().connected} connections against ${sim.url}`);
+console.log(`metrics: http://127.0.0.1:${port}/metrics`);
 
-// Read everything; count per second. A real consumer would parse message.data here.
+// Read everything; count. A real consumer would parse message.data here.
 let count = 0;
 const reading = (async () => {
-  for await (const message of manager) {
-    count++;
-    if (message.seqGap) console.log(`  flagged gap of ${message.gapSize} on connection ${message.connectionId} sid ${message.sid ?? '-'}`);
-  }
+  for await (const m of manager) if (++count && m.seqGap) console.log(`  flagged gap of ${m.gapSize} on connection ${m.connectionId} sid ${m.sid ?? '-'}`);
 })();
 
 /** The simulator connection holding the orderbook sid of some market (its ids are the simulator's own). */
@@ -53,21 +57,17 @@ const faults: [number, string, () => void][] = [
   [20, 'destroy 10 orderbook sockets abruptly', () => { for (let i = 0; i < 10; i++) sim.faults.drop({ connection: holderOf(i * 1_500 + 7) }, { mode: 'destroy' }); }],
   [28, 'error 25 (slow reader) on one sid', () => sim.faults.sidError({ connection: holderOf(4_000) }, 25)],
 ];
-const timers = faults
-  .filter(([at]) => at < seconds)
-  .map(([at, what, run]) => setTimeout(() => { console.log(`>>> fault: ${what}`); run(); }, at * 1_000));
+const timers = faults.filter(([at]) => at < seconds).map(([at, what, run]) => setTimeout(() => { console.log(`>>> fault: ${what}`); run(); }, at * 1_000));
 
 let last = 0;
 const status = setInterval(() => {
-  const h = manager.health();
-  const s = manager.stats();
-  const rate = count - last;
-  last = count;
+  const [h, s] = [manager.health(), manager.stats()];
   console.log(
-    `${String(Math.round((Date.now() - started) / 1000)).padStart(3)}s | ${String(rate).padStart(6)} msg/s | healthy ${h.connected}/${h.total}` +
+    `${String(Math.round((Date.now() - started) / 1000)).padStart(3)}s | ${String(count - last).padStart(6)} msg/s | healthy ${h.connected}/${h.total}` +
       ` | placed ${h.placed} unplaced ${h.unplaced} | gaps ${s.gaps} repairs ${s.repairs.ok}/${s.repairs.ok + s.repairs.failed}` +
-      ` | disconnects ${events.disconnects} reconnects ${s.reconnects.success} | resubscribes ${s.resubscribes} | queue ${h.queueDepth}`,
+      ` | reconnects ${s.reconnects.success} | resubscribes ${s.resubscribes} | queue ${h.queueDepth}`,
   );
+  last = count;
 }, 1_000);
 
 await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
@@ -75,12 +75,11 @@ clearInterval(status);
 for (const timer of timers) clearTimeout(timer);
 await manager.stop();
 await reading;
-const s = manager.stats();
-const h = manager.health();
-const socketsLeft = sim.stats().connectionsOpen;
+await new Promise((resolve) => server.close(resolve));
+const [s, h, socketsLeft] = [manager.stats(), manager.health(), sim.stats().connectionsOpen];
 await sim.close();
-console.log('--- summary ---');
-console.log(`messages delivered ${s.messagesDelivered} (${Math.round(s.messagesDelivered / seconds)}/s), redundant copies dropped ${s.redundantDrops}`);
-console.log(`gaps ${s.gaps} (${s.gapMessages} messages), repairs ok ${s.repairs.ok} failed ${s.repairs.failed}, resubscribes ${s.resubscribes}`);
-console.log(`disconnects ${events.disconnects}, reconnects ${s.reconnects.success} (failed dials ${s.reconnects.failed}), queue drops ${s.queueDrops}`);
-console.log(`markets placed ${h.placed}, unplaced ${h.unplaced}; commands sent ${s.commands.sent}; sockets open at the simulator after stop: ${socketsLeft}`);
+console.log(`--- summary ---
+messages delivered ${s.messagesDelivered} (${Math.round(s.messagesDelivered / seconds)}/s), redundant copies dropped ${s.redundantDrops}
+gaps ${s.gaps} (${s.gapMessages} messages), repairs ok ${s.repairs.ok} failed ${s.repairs.failed}, resubscribes ${s.resubscribes}
+reconnects ${s.reconnects.success} (failed dials ${s.reconnects.failed}), queue drops ${s.queueDrops}, markets placed ${h.placed}, unplaced ${h.unplaced}
+commands sent ${s.commands.sent}; sockets open at the simulator after stop: ${socketsLeft}`);

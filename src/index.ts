@@ -2,6 +2,7 @@
  * kalshi-ws-pool: a self-healing pool of Kalshi market-data WebSocket connections.
  * Explicit named exports only; each section is owned by one area of `src/`.
  * @packageDocumentation
+ * @module kalshi-ws-pool
  */
 
 // errors

@@ -51,6 +51,8 @@ class KalshiClient extends ClientEventEmitter implements Client {
   private dial: Dial | undefined;
   private nextId = 1;
   private lastActivityAt = 0;
+  /** True between pause() and resume(): silence then is our own backpressure, not a dead link. */
+  private paused = false;
   /** Set by close()/terminate()/stale: how the close event will read. */
   private localKind: CloseKind | undefined;
   /** Last socket error seen while open; turns a close into kind `error`. */
@@ -71,7 +73,7 @@ class KalshiClient extends ClientEventEmitter implements Client {
     );
     this.frames = new FrameHandler(this, this.pending, this.counters, this.context, () => this.options.clock.now());
     this.liveness = new Liveness(this.options, {
-      lastActivityAt: () => this.lastActivityAt,
+      lastActivityAt: () => (this.paused ? this.options.clock.now() : this.lastActivityAt),
       onStale: (silentForMs) => this.onStale(silentForMs),
       sendPing: () => {
         this.socket?.ping();
@@ -293,10 +295,14 @@ class KalshiClient extends ClientEventEmitter implements Client {
   }
 
   pause(): void {
+    this.paused = true;
     this.socket?.pause();
   }
 
   resume(): void {
+    // The silence of a paused socket was ours: the stale clock starts again from the resume.
+    if (this.paused) this.lastActivityAt = this.options.clock.now();
+    this.paused = false;
     this.socket?.resume();
   }
 

@@ -11,6 +11,7 @@ import type { SlotRole } from './layout';
 export interface ConnectionStats {
   /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** What the slot carries. */
   readonly role: SlotRole;
   /** True while the slot's connection is open. */
   readonly connected: boolean;

@@ -9,7 +9,9 @@ import type { SlotRole } from './layout';
 
 /** A slot's client finished its handshake (first connect and every reconnect). */
 export interface ConnectedEvent {
+  /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** What the slot carries. */
   readonly role: SlotRole;
   /** Client generation of the slot, from 1. */
   readonly generation: number;
@@ -17,18 +19,27 @@ export interface ConnectedEvent {
 
 /** A slot's connection ended while the pool was running. */
 export interface DisconnectedEvent {
+  /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** What the slot carries. */
   readonly role: SlotRole;
+  /** The client generation that ended. */
   readonly generation: number;
+  /** Why it ended (see docs/errors.md). */
   readonly kind: CloseKind;
+  /** WebSocket close code, when one was received or sent. */
   readonly code: number | undefined;
+  /** Close reason text, possibly empty. */
   readonly reason: string;
+  /** The error behind an `error` close (a `ClosedError` for code 1006). */
   readonly error: Error | undefined;
 }
 
 /** A slot is about to dial again. */
 export interface ReconnectingEvent {
+  /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** What the slot carries. */
   readonly role: SlotRole;
   /** Consecutive failures so far (0: first dial after a disconnect). */
   readonly attempt: number;
@@ -40,8 +51,11 @@ export interface ReconnectingEvent {
 
 /** A slot is back; its subscriptions are being restored. */
 export interface ReconnectedEvent {
+  /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** What the slot carries. */
   readonly role: SlotRole;
+  /** The new client generation. */
   readonly generation: number;
   /** Dials it took. */
   readonly attempts: number;
@@ -51,13 +65,17 @@ export interface ReconnectedEvent {
 
 /** A sequence gap on a sid. */
 export interface GapEvent {
+  /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** What the slot carries. */
   readonly role: SlotRole;
+  /** The subscription whose seq jumped. */
   readonly sid: number;
   /** The seq that should have come. */
   readonly expected: number;
   /** The seq that came. */
   readonly received: number;
+  /** Missing seqs: `received - expected`. */
   readonly gapSize: number;
 }
 
@@ -66,8 +84,11 @@ export type RepairOutcome = 'ok' | 'failed' | 'skipped';
 
 /** A gap repair (`get_snapshot` over the sid's markets) finished. */
 export interface RepairEvent {
+  /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** The repaired orderbook subscription. */
   readonly sid: number;
+  /** `ok`, `failed`, or `skipped` (repair disabled, nothing held, or the connection or sid went away). */
   readonly outcome: RepairOutcome;
   /** Markets whose snapshots were requested. */
   readonly markets: number;
@@ -77,7 +98,9 @@ export interface RepairEvent {
 
 /** A sid was subscribed again after error 10/25 (or was otherwise lost). */
 export interface ResubscribeEvent {
+  /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** What the slot carries. */
   readonly role: SlotRole;
   /** The sid that was lost. */
   readonly sid: number;
@@ -103,11 +126,13 @@ export type HealthCheckFailure =
  *   or (all-clear) that connection passed a check again. Emitted once per transition, never per tick.
  */
 export interface DegradedEvent {
+  /** `pool`: the connected count vs `minHealthyConnections`; `connection`: one connection's health checks. */
   readonly scope: 'pool' | 'connection';
   /** `false`: degraded now; `true`: the all-clear. */
   readonly healthy: boolean;
   /** Connected slots at the time. */
   readonly connected: number;
+  /** `minHealthyConnections`. */
   readonly required: number;
   /** `connection` scope: the connection concerned; `undefined` for `pool`. */
   readonly connectionId: number | undefined;
@@ -127,12 +152,17 @@ export type CommandOutcome = 'ok' | 'rejected' | 'timeout' | 'failed';
 
 /** One command finished (any outcome); `durationMs` is its round trip on the pool clock. */
 export interface CommandEvent {
+  /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** What the slot carries. */
   readonly role: SlotRole;
+  /** Command name. */
   readonly cmd: CommandName;
   /** `update_subscription`: its action. */
   readonly action: UpdateAction | undefined;
+  /** How it ended. */
   readonly outcome: CommandOutcome;
+  /** Round trip on the pool clock, ms. */
   readonly durationMs: number;
   /** Kalshi's error code when `rejected`. */
   readonly kalshiCode: number | undefined;
@@ -142,7 +172,9 @@ export interface CommandEvent {
 export interface ManagerErrorEvent {
   /** The slot concerned, if any. */
   readonly connectionId: number | undefined;
+  /** What failed (usually a `KalshiWsPoolError`). */
   readonly error: Error;
+  /** True when the slot gave up for good (credentials refused, or `reconnect.maxAttempts` reached). */
   readonly fatal: boolean;
 }
 
@@ -162,15 +194,25 @@ export interface UnplacedEvent {
  * manager.on('gap', ({ connectionId, sid, gapSize }) => log.warn({ connectionId, sid, gapSize }, 'gap'));
  */
 export interface ConnectionManagerEvents {
+  /** A slot's client finished its handshake (start and every reconnect). */
   connected: (event: ConnectedEvent) => void;
+  /** A slot's open connection ended while the pool was running (not emitted by `stop()`). */
   disconnected: (event: DisconnectedEvent) => void;
+  /** A slot waits `delayMs`, then dials again. */
   reconnecting: (event: ReconnectingEvent) => void;
+  /** A slot's reconnect loop succeeded; its subscriptions are being restored. */
   reconnected: (event: ReconnectedEvent) => void;
+  /** A sequence gap was detected on a sid. */
   gap: (event: GapEvent) => void;
+  /** A `get_snapshot` repair of an orderbook sid finished. */
   repair: (event: RepairEvent) => void;
+  /** A lost sid (error 10/25/7) is being subscribed again. */
   resubscribed: (event: ResubscribeEvent) => void;
+  /** The pool or one connection became degraded, or recovered. */
   degraded: (event: DegradedEvent) => void;
+  /** A background failure; `fatal` when a slot gave up for good. */
   error: (event: ManagerErrorEvent) => void;
+  /** Markets could not be placed for lack of room. */
   unplaced: (event: UnplacedEvent) => void;
   /** A command finished (after its reply, timeout or failure). Per command, never per data frame. */
   command: (event: CommandEvent) => void;

@@ -137,8 +137,11 @@ export interface ManagerCommonOptions {
 export interface ManagerFactoryOptions extends ManagerCommonOptions {
   /** Builds the client of one slot generation. */
   readonly clientFactory: ClientFactory;
+  /** Not with `clientFactory`. */
   readonly url?: never;
+  /** Not with `clientFactory`. */
   readonly signer?: never;
+  /** Not with `clientFactory`. */
   readonly client?: never;
 }
 
@@ -150,6 +153,7 @@ export interface ManagerDialOptions extends ManagerCommonOptions {
   readonly signer: KalshiSigner;
   /** Extra client options (timeouts, ...). */
   readonly client?: ManagerClientOptions;
+  /** Not with `url` + `signer`. */
   readonly clientFactory?: never;
 }
 
@@ -183,25 +187,79 @@ export interface ResolvedManagerOptions {
 
 /** Defaults of every manager option (deep-frozen). */
 export const managerDefaults = Object.freeze({
-  layout: Object.freeze({ ticker: 2, trade: 2, lifecycle: 2, orderbook: 144 }),
+  /** 150 slots: 2 ticker, 2 trade, 2 lifecycle, 144 orderbook. */
+  layout: Object.freeze({
+    /** Slots 1-2. */
+    ticker: 2,
+    /** Slots 3-4. */
+    trade: 2,
+    /** Slots 5-6. */
+    lifecycle: 2,
+    /** Slots 7-150. */
+    orderbook: 144,
+  }),
+  /** Markets per orderbook connection (144 x 7,500 = 1,080,000). */
   marketsPerConnection: 7_500,
+  /** Connected slots `start()` needs (clamped to the slot count). */
   minHealthyConnections: 100,
+  /** Markets per subscribe / update command. */
   maxTickersPerCommand: 1_000,
-  admission: Object.freeze({ dialsPerSecond: 10, burst: 5, jitterMs: 250 }),
+  /** Pool-wide dial limiter. */
+  admission: Object.freeze({
+    /** Dials per second. */
+    dialsPerSecond: 10,
+    /** Dials at once after idling. */
+    burst: 5,
+    /** Random extra delay of a waiting dial, up to this many ms. */
+    jitterMs: 250,
+  }),
+  /** Pool-wide commands per second. */
   commandsPerSecond: 100,
+  /** Per-slot reconnect backoff. */
   reconnect: Object.freeze({
+    /** First delay, ms. */
     initialDelayMs: 1_000,
+    /** Delay cap: 5 minutes. */
     maxDelayMs: 300_000,
+    /** Doubling. */
     factor: 2,
+    /** Random factor in [1, 2) on each delay. */
     randomize: true,
+    /** One minute up resets the backoff. */
     stableAfterMs: 60_000,
+    /** No circuit breaker. */
     maxAttempts: Number.POSITIVE_INFINITY,
   }),
-  repair: Object.freeze({ enabled: true, batchSize: 1_000 }),
+  /** Gap repair. */
+  repair: Object.freeze({
+    /** On. */
+    enabled: true,
+    /** Markets per `get_snapshot`. */
+    batchSize: 1_000,
+  }),
+  /** Each redundant-pair message delivered once. */
   redundant: 'dedupe' as 'dedupe' | 'all',
+  /** Unmatched payloads remembered per role. */
   dedupeWindow: 65_536,
-  queue: Object.freeze({ capacity: 10_000, lowWaterMark: 5_000, overflow: 'pause' as OverflowPolicy }),
-  healthCheck: Object.freeze({ intervalMs: 60_000, failuresBeforeDegraded: 3, silentSubscriptionMs: 30_000 }),
+  /** Output queue. */
+  queue: Object.freeze({
+    /** Messages held at most. */
+    capacity: 10_000,
+    /** Resume reading at this depth. */
+    lowWaterMark: 5_000,
+    /** Stop reading the sockets when full. */
+    overflow: 'pause' as OverflowPolicy,
+  }),
+  /** Health loop. */
+  healthCheck: Object.freeze({
+    /** One check round a minute. */
+    intervalMs: 60_000,
+    /** Failed checks in a row before `degraded`. */
+    failuresBeforeDegraded: 3,
+    /** Snapshots owed for this long: repair. */
+    silentSubscriptionMs: 30_000,
+  }),
+  /** Graceful close wait per connection, ms. */
   closeTimeoutMs: 10_000,
 });
 

@@ -13,8 +13,11 @@ export type ManagerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopp
 
 /** One connection in {@link ManagerHealth}. */
 export interface ConnectionHealth {
+  /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
+  /** What the slot carries. */
   readonly role: SlotRole;
+  /** Where the slot is. */
   readonly state: SlotState;
   /** Client generation (dials that succeeded or are in progress), from 1. */
   readonly generation: number;
@@ -42,17 +45,23 @@ export interface ConnectionHealth {
 
 /** `health()`: is the pool fit to stream? */
 export interface ManagerHealth {
+  /** Where the manager is. */
   readonly state: ManagerState;
   /** `connected >= required` while running. */
   readonly healthy: boolean;
+  /** Slots whose connection is open now. */
   readonly connected: number;
+  /** `minHealthyConnections`. */
   readonly required: number;
+  /** Slots in the layout. */
   readonly total: number;
+  /** One entry per slot, in connection id order. */
   readonly connections: ConnectionHealth[];
   /** Markets assigned to a slot. */
   readonly placed: number;
   /** Markets without room. */
   readonly unplaced: number;
+  /** Messages waiting in the output queue. */
   readonly queueDepth: number;
   /** True while socket reads are paused for backpressure. */
   readonly paused: boolean;
@@ -66,6 +75,7 @@ export interface ManagerStats {
   readonly messagesDelivered: number;
   /** Messages put on the output queue. */
   readonly messagesQueued: number;
+  /** Messages waiting in the output queue now. */
   readonly queueDepth: number;
   /** Messages dropped by the queue's overflow policy. */
   readonly queueDrops: number;
@@ -75,16 +85,48 @@ export interface ManagerStats {
   readonly redundantDrops: number;
   /** Frames of sids the slot does not hold (dropped). */
   readonly unknownSidDrops: number;
-  /** Sequence gaps detected, and messages missing in them. */
+  /** Sequence gaps detected. */
   readonly gaps: number;
+  /** Messages missing in those gaps (sum of `gapSize`). */
   readonly gapMessages: number;
-  readonly repairs: { readonly ok: number; readonly failed: number; readonly skipped: number };
+  /** Gap repairs (`get_snapshot`) by outcome. */
+  readonly repairs: {
+    /** Repairs whose snapshots all arrived. */
+    readonly ok: number;
+    /** Repairs that failed (rejected, timed out). */
+    readonly failed: number;
+    /** Repairs not run (disabled, nothing held, connection or sid gone). */
+    readonly skipped: number;
+  };
+  /** Sids subscribed again after error 10/25/7. */
   readonly resubscribes: number;
   /** Orderbook sids found "subscribed but silent" by the health loop (and repaired). */
   readonly silentSubscriptions: number;
-  readonly reconnects: { readonly success: number; readonly failed: number };
-  readonly commands: { readonly sent: number; readonly failed: number; readonly pending: number };
-  readonly markets: { readonly placed: number; readonly unplaced: number; readonly rejected: number };
+  /** Reconnect loop results. */
+  readonly reconnects: {
+    /** Reconnect loops that got the slot back. */
+    readonly success: number;
+    /** Failed dials of the reconnect loops (a failed first dial counts once the pool runs). */
+    readonly failed: number;
+  };
+  /** The pool's own commands (subscribes, updates, repairs, unsubscribes). */
+  readonly commands: {
+    /** Commands sent. */
+    readonly sent: number;
+    /** Commands that failed (rejected, timed out). */
+    readonly failed: number;
+    /** Commands waiting for a reply now. */
+    readonly pending: number;
+  };
+  /** Market placement. */
+  readonly markets: {
+    /** Markets assigned to a slot. */
+    readonly placed: number;
+    /** Markets without room. */
+    readonly unplaced: number;
+    /** Markets dropped after their add was rejected too often. */
+    readonly rejected: number;
+  };
 }
 
 /**

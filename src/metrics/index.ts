@@ -1,5 +1,10 @@
 /**
- * `kalshi-ws-pool/prometheus`: prom-client metrics for a connection manager.
+ * `kalshi-ws-pool/prometheus`: prom-client metrics for a connection manager. prom-client is an optional
+ * peer dependency; only this subpath imports it.
  * @packageDocumentation
+ * @module kalshi-ws-pool/prometheus
  */
-export {};
+export { prometheusMetricsDefaults, registerPrometheusMetrics } from './prometheus-metrics';
+export type { MetricsSource, PrometheusMetrics, PrometheusMetricsOptions } from './prometheus-metrics';
+export { METRIC_NAMES } from './metric-names';
+export type { MetricName } from './metric-names';

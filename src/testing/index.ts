@@ -1,6 +1,7 @@
 /**
  * `kalshi-ws-pool/testing`: a protocol-faithful Kalshi simulator and an in-memory fake client.
  * @packageDocumentation
+ * @module kalshi-ws-pool/testing
  */
 
 // simulator (exports added by the simulator)
@@ -11,7 +12,7 @@ export {
   SIMULATOR_TRAFFIC_DEFAULTS,
   resolveSimulatorOptions,
 } from './simulator/options';
-export type { SimulatorLimits, SimulatorOptions, SimulatorTrafficOptions } from './simulator/options';
+export type { SimulatorKeyOrder, SimulatorLimits, SimulatorOptions, SimulatorTrafficOptions } from './simulator/options';
 export type {
   MarketEndEvent,
   SimConnectionInfo,

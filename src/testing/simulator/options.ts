@@ -139,7 +139,16 @@ export interface SimulatorOptions {
    * @default false
    */
   readonly omitIdOnSidErrors?: boolean;
+  /**
+   * Envelope key order of outgoing frames. Real captures show both `type,sid,seq,msg` and alphabetical
+   * `msg,seq,sid,type`; `'mixed'` gives odd connection ids alphabetical and even ones type-first.
+   * @default 'mixed'
+   */
+  readonly keyOrder?: SimulatorKeyOrder;
 }
+
+/** Envelope key order of the simulator's frames. */
+export type SimulatorKeyOrder = 'mixed' | 'type-first' | 'alphabetical';
 
 /** Defaults of {@link SimulatorTrafficOptions}. */
 export const SIMULATOR_TRAFFIC_DEFAULTS = Object.freeze({
@@ -193,6 +202,8 @@ export const SIMULATOR_DEFAULTS = Object.freeze({
   seed: 1,
   /** Sid-scoped errors that answer a command carry its `id`. */
   omitIdOnSidErrors: false,
+  /** Odd connections alphabetical envelope keys, even ones type-first. */
+  keyOrder: 'mixed' as SimulatorKeyOrder,
   /** {@link SIMULATOR_TRAFFIC_DEFAULTS}: quiet. */
   traffic: SIMULATOR_TRAFFIC_DEFAULTS,
   /** {@link SIMULATOR_LIMIT_DEFAULTS}: no limits but the buffer and payload caps. */
@@ -204,12 +215,14 @@ export type ResolvedTraffic = { -readonly [K in keyof typeof SIMULATOR_TRAFFIC_D
 /** {@link SimulatorLimits} with every default filled in. */
 export type ResolvedLimits = { readonly [K in keyof typeof SIMULATOR_LIMIT_DEFAULTS]: number };
 
-/** {@link SimulatorOptions} validated, with defaults filled in. */
+/** {@link SimulatorOptions} validated, with defaults filled in (see each option for its meaning). */
 export interface ResolvedSimulatorOptions {
   readonly host: string;
   readonly port: number;
   readonly markets: number | readonly string[];
+  /** Trusted keys; undefined means "generate a key pair". */
   readonly publicKeys: readonly (string | KeyObject)[] | undefined;
+  /** Pinned key id, or undefined to accept any. */
   readonly keyId: string | undefined;
   readonly timestampWindowMs: number;
   readonly pingIntervalMs: number;
@@ -218,6 +231,7 @@ export interface ResolvedSimulatorOptions {
   readonly limits: ResolvedLimits;
   readonly seed: number;
   readonly omitIdOnSidErrors: boolean;
+  readonly keyOrder: SimulatorKeyOrder;
 }
 
 function count(option: string, value: unknown, fallback: number, min = 0, integer = false): number {
@@ -245,6 +259,12 @@ export function resolveTraffic(traffic: SimulatorTrafficOptions | undefined): Re
     burstDurationMs: count('traffic.burstDurationMs', t.burstDurationMs, d.burstDurationMs),
     tickMs: count('traffic.tickMs', t.tickMs, d.tickMs, 1),
   };
+}
+
+function resolveKeyOrder(value: unknown): SimulatorKeyOrder {
+  if (value === undefined) return SIMULATOR_DEFAULTS.keyOrder;
+  if (value === 'mixed' || value === 'type-first' || value === 'alphabetical') return value;
+  throw new ConfigError('keyOrder', `must be 'mixed', 'type-first' or 'alphabetical', got ${String(value)}`);
 }
 
 /**
@@ -294,5 +314,6 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     },
     seed: count('seed', options.seed, d.seed, 0, true),
     omitIdOnSidErrors: options.omitIdOnSidErrors ?? d.omitIdOnSidErrors,
+    keyOrder: resolveKeyOrder(options.keyOrder),
   };
 }

@@ -138,8 +138,10 @@ class KalshiSimulator implements Simulator {
 
   private accept(ws: WebSocket, socket: Duplex, keyId: string): void {
     const id = this.nextConnectionId++;
-    // Odd connections use alphabetical envelope keys, even ones type-first: clients see both orders.
-    const session = new SimSession(id, ws, socket, keyId, this.stats_, id % 2 === 1);
+    // 'mixed': odd connections use alphabetical envelope keys, even ones type-first, so clients see both.
+    const order = this.options.keyOrder;
+    const alphabetical = order === 'alphabetical' || (order === 'mixed' && id % 2 === 1);
+    const session = new SimSession(id, ws, socket, keyId, this.stats_, alphabetical);
     this.sessions.set(id, session);
     this.stats_.connectionsTotal++;
     ws.on('message', (data) => this.router.onMessage(session, data));

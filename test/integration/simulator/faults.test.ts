@@ -48,9 +48,18 @@ describe('faults', () => {
   it('pings every pingIntervalMs with payload heartbeat; stopPings stops only pings', async () => {
     const { c, conn } = await ready();
     const payloads: string[] = [];
-    c.ws.on('ping', (data) => payloads.push(data.toString()));
-    await expect.poll(() => payloads.length).toBeGreaterThanOrEqual(2);
+    const times: number[] = [];
+    c.ws.on('ping', (data) => {
+      payloads.push(data.toString());
+      times.push(performance.now());
+    });
+    await expect.poll(() => payloads.length).toBeGreaterThanOrEqual(4);
     expect(new Set(payloads)).toEqual(new Set(['heartbeat']));
+    // Every 40 ms, give or take timer jitter.
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    expect(mean).toBeGreaterThan(25);
+    expect(mean).toBeLessThan(120);
     sim.faults.stopPings({ connection: conn });
     await new Promise((r) => setTimeout(r, 60));
     const frozen = c.pings;
