@@ -1,6 +1,7 @@
 /**
  * The full SDK pipeline as a variant: `createConnectionManager` (real KalshiClient, envelope scan,
- * seq tracking, gap flags, output queue) read with `for await`, against the simulator.
+ * seq tracking, gap flags, output queue) read with `for await` over the manager (`sdk`) or over
+ * `manager.batches()` (`sdk-batches`, one await per batch of queued messages), against the simulator.
  * Exports are looked up at run time so the bench runs (and says "skipped") before the manager exists.
  */
 import type { KalshiSigner, RawMessage, Registry } from 'kalshi-ws-pool';
@@ -11,6 +12,7 @@ import type { BenchAuth } from './sockets';
 /** The manager surface the bench uses (a subset of the real one). */
 export interface BenchManager extends AsyncIterable<RawMessage> {
   start(signal?: AbortSignal): Promise<void>;
+  batches?(maxBatch?: number): AsyncIterable<RawMessage[]>;
   stop(): Promise<void>;
   stats(): unknown;
 }
@@ -76,10 +78,11 @@ export interface SdkTrial {
 
 /**
  * Starts a manager with `connections` orderbook slots holding the trial's markets, waits until every
- * snapshot was consumed, then feeds each later orderbook_delta to `sink` from a `for await` loop.
+ * snapshot was consumed, then feeds each later orderbook_delta to `sink` from a `for await` loop
+ * (over the manager, or over `manager.batches()` when `batches`).
  * @throws Error starting with `skipped:` when the SDK pieces are not there or the trial has no simulator.
  */
-export async function startSdkConsumer(trial: SdkTrial, sink: Sink): Promise<SdkRun> {
+export async function startSdkConsumer(trial: SdkTrial, sink: Sink, batches = false): Promise<SdkRun> {
   const sdk = await loadSdk();
   if (!sdk.ok) throw new Error(`skipped: ${sdk.why}`);
   if (trial.auth === undefined || trial.markets === undefined) throw new Error('skipped: the SDK variant needs the simulator');
@@ -96,6 +99,7 @@ export async function startSdkConsumer(trial: SdkTrial, sink: Sink): Promise<Sdk
     admission: { dialsPerSecond: 1_000, burst: trial.connections, jitterMs: 0 },
     commandsPerSecond: 10_000,
   });
+  if (batches && typeof manager.batches !== 'function') throw new Error('skipped: the manager has no batches()');
   const deadline = AbortSignal.timeout(trial.timeoutMs);
   await manager.start(deadline);
 
@@ -105,13 +109,24 @@ export async function startSdkConsumer(trial: SdkTrial, sink: Sink): Promise<Sdk
   const ready = new Promise<void>((resolve) => {
     resolveReady = resolve;
   });
-  const loop = (async () => {
-    for await (const message of manager) {
-      if (message.seqGap) gaps++;
-      if (message.type === 'orderbook_delta') sink(message.data);
-      else if (message.type === 'orderbook_snapshot' && ++snapshots === all.length) resolveReady();
-    }
-  })();
+  // The two loops have the same body, written out in each so neither pays for a call per message.
+  const loop = batches
+    ? (async () => {
+        for await (const batch of manager.batches!()) {
+          for (const message of batch) {
+            if (message.seqGap) gaps++;
+            if (message.type === 'orderbook_delta') sink(message.data);
+            else if (message.type === 'orderbook_snapshot' && ++snapshots === all.length) resolveReady();
+          }
+        }
+      })()
+    : (async () => {
+        for await (const message of manager) {
+          if (message.seqGap) gaps++;
+          if (message.type === 'orderbook_delta') sink(message.data);
+          else if (message.type === 'orderbook_snapshot' && ++snapshots === all.length) resolveReady();
+        }
+      })();
   loop.catch(() => undefined);
   await Promise.race([
     ready,

@@ -51,6 +51,11 @@ class KalshiClient extends ClientEventEmitter implements Client {
   private dial: Dial | undefined;
   private nextId = 1;
   private lastActivityAt = 0;
+  /** Arrival time shared by the frames of the current socket read; -1 outside one. */
+  private readAt = -1;
+  private readonly clearReadAt = (): void => {
+    this.readAt = -1;
+  };
   /** True between pause() and resume(): silence then is our own backpressure, not a dead link. */
   private paused = false;
   /** Set by close()/terminate()/stale: how the close event will read. */
@@ -167,7 +172,14 @@ class KalshiClient extends ClientEventEmitter implements Client {
     },
     message: (data, isBinary) => {
       if (this.currentState !== 'open' && this.currentState !== 'closing') return;
-      const at = this.options.clock.now();
+      // One clock read per socket read, not per frame (Date.now() is ~40 ns, a tenth of ws's own
+      // per-frame cost): ws emits every frame of a read synchronously, and the microtask checkpoint
+      // after the read clears the stamp, so frames that arrived together share their arrival time.
+      let at = this.readAt;
+      if (at < 0) {
+        at = this.readAt = this.options.clock.now();
+        queueMicrotask(this.clearReadAt);
+      }
       this.lastActivityAt = at;
       this.frames.handle(data, isBinary, at);
     },

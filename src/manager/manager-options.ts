@@ -5,6 +5,7 @@
  */
 import type { ClientFactory } from '../client/client';
 import type { KalshiClientOptions } from '../client/kalshi-client-options';
+import { resolveKalshiClientOptions } from '../client/kalshi-client-options';
 import { ConfigError } from '../errors';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
@@ -326,7 +327,11 @@ function resolveClientSource(o: Bag): Pick<ResolvedManagerOptions, 'clientFactor
   if (url === undefined && signer === undefined) throw new ConfigError('clientFactory', 'give either clientFactory or url + signer');
   if (typeof url !== 'string' || !/^wss?:\/\//i.test(url)) throw new ConfigError('url', `must be a ws:// or wss:// URL, got ${describe(url)}`);
   hasMethods(signer, 'signer', ['headers']);
-  return { clientFactory: undefined, url, signer: signer as KalshiSigner, client: bag(client, 'client') as ManagerClientOptions };
+  const clientOptions = bag(client, 'client') as ManagerClientOptions;
+  // Validate what every dial will build now (ws:// to a non-loopback host, bad timeouts): a ConfigError
+  // at a dial would be retried by the reconnect loop forever instead of failing here.
+  resolveKalshiClientOptions({ ...clientOptions, url, signer: signer as KalshiSigner });
+  return { clientFactory: undefined, url, signer: signer as KalshiSigner, client: clientOptions };
 }
 
 function resolveLayout(value: unknown): LayoutCounts {

@@ -217,7 +217,8 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
       reason === 'auth' ? 'credentials rejected; slot gave up' : 'slot gave up',
     );
     this.#ctx.emit('error', { connectionId: this.connectionId, error, fatal: true });
-    if (reason === 'max-attempts' && this.#isOrderbook) this.#ctx.retireSlot(this.connectionId);
+    // Either way the slot will not stream again: move its markets so none is silently lost.
+    if (this.#isOrderbook) this.#ctx.retireSlot(this.connectionId);
     this.#ctx.slotStateChanged();
   }
 

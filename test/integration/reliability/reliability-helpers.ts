@@ -106,6 +106,19 @@ const quietClient: ManagerClientOptions = { commandTimeoutMs: 2_000, dialTimeout
 
 /** Starts the full default layout with fast admission and small reconnect delays (as test/integration/manager). */
 export async function startReliabilityPool(setup: PoolSetup = {}): Promise<ReliabilityPool> {
+  const pool = await createReliabilityPool(setup);
+  try {
+    await pool.manager.start();
+  } catch (error) {
+    await pool.sim.close();
+    throw error;
+  }
+  if (setup.collect !== false) pool.collect();
+  return pool;
+}
+
+/** Like {@link startReliabilityPool} without starting the manager (for stop-during-start). */
+export async function createReliabilityPool(setup: PoolSetup = {}): Promise<ReliabilityPool & { collect(): void }> {
   const sim = await startSimulator({ markets: 3_000, pingIntervalMs: 0, ...setup.sim });
   const credentials = sim.credentials!;
   const signer = createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem });
@@ -153,6 +166,7 @@ export async function startReliabilityPool(setup: PoolSetup = {}): Promise<Relia
     reconnects: [] as ReconnectedEvent[],
     errors: [] as ManagerErrorEvent[],
     close: async () => {},
+    collect: () => {},
   };
   manager.on('gap', (e) => pool.gaps.push(e));
   manager.on('repair', (e) => pool.repairs.push(e));
@@ -169,17 +183,11 @@ export async function startReliabilityPool(setup: PoolSetup = {}): Promise<Relia
       await sim.close();
     }
   };
-  try {
-    await manager.start();
-  } catch (error) {
-    await sim.close();
-    throw error;
-  }
-  if (setup.collect !== false) {
+  pool.collect = () => {
     reading = (async () => {
       for await (const message of manager) pool.messages.push(message);
     })();
-  }
+  };
   return pool;
 }
 
