@@ -1,5 +1,6 @@
 import { createEnvelopeScan } from './envelope';
 import type { EnvelopeScan, ScanFailure } from './envelope';
+import { knownTypeAt, knownTypeName } from './envelope-types';
 import {
   INVALID,
   TokenKind,
@@ -9,55 +10,13 @@ import {
   endOfStrictString,
   endOfToken,
   integerValue,
-  releaseStack,
   skipWhitespace,
 } from './json-bytes';
 
-/**
- * Envelope `type` values the scanner recognises by their bytes and returns as interned constants,
- * without allocating a string. Other types are decoded (slower, still correct).
- */
-export const KNOWN_MESSAGE_TYPES = [
-  'orderbook_delta',
-  'orderbook_snapshot',
-  'ticker',
-  'trade',
-  'market_lifecycle_v2',
-  'event_lifecycle',
-  'event_fee_update',
-  'subscribed',
-  'ok',
-  'error',
-  'unsubscribed',
-  'fill',
-  'market_positions',
-  'user_orders',
-  'multivariate_lookup',
-  'ticker_v2',
-  'market_lifecycle',
-  'order_group_updates',
-  'communications',
-] as const;
+export { KNOWN_MESSAGE_TYPES } from './envelope-types';
 
-// Everything below is module-private on purpose: the hot loops read only literals and private
+// Everything below is module-private on purpose: the hot paths read only literals and private
 // `const`s (an exported/imported binding costs a cell load and hole check per read; see json-bytes).
-
-const knownTypes: readonly string[] = KNOWN_MESSAGE_TYPES;
-// All known names in one byte array; per length, a chain of candidates (first + next), so a `type`
-// value is compared only with same-length names, byte by byte against one flat array.
-const packedTypes = new Uint8Array(knownTypes.reduce((total, type) => total + type.length, 0));
-const typeOffset = new Int32Array(knownTypes.length);
-const MAX_KNOWN_LENGTH = Math.max(...knownTypes.map((type) => type.length));
-const firstOfLength = new Int8Array(MAX_KNOWN_LENGTH + 1).fill(-1);
-const nextOfLength = new Int8Array(knownTypes.length).fill(-1);
-for (let k = knownTypes.length - 1, offset = packedTypes.length; k >= 0; k--) {
-  const type = knownTypes[k]!;
-  offset -= type.length;
-  typeOffset[k] = offset;
-  for (let j = 0; j < type.length; j++) packedTypes[offset + j] = type.charCodeAt(j);
-  nextOfLength[k] = firstOfLength[type.length]!;
-  firstOfLength[type.length] = k;
-}
 
 const KEY_OTHER = 0;
 const KEY_TYPE = 1;
@@ -98,20 +57,6 @@ function identifyEscapedKey(bytes: Uint8Array, start: number, end: number): numb
   return key <= 0 ? KEY_OTHER : key;
 }
 
-/** The unescaped `type` string `bytes[start, end)`: an interned constant when known, else decoded. */
-function typeValue(bytes: Uint8Array, start: number, end: number): string {
-  const length = end - start;
-  if (length <= MAX_KNOWN_LENGTH) {
-    for (let k = firstOfLength[length]!; k >= 0; k = nextOfLength[k]!) {
-      const offset = typeOffset[k]! - start;
-      let j = start;
-      while (j < end && bytes[j] === packedTypes[offset + j]) j++;
-      if (j === end) return knownTypes[k]!;
-    }
-  }
-  return decodeString(bytes, start, end, false);
-}
-
 function failureOf(code: number): ScanFailure {
   return code === INVALID ? 'invalid' : 'truncated';
 }
@@ -139,8 +84,43 @@ function endOfTopString(bytes: Uint8Array, i: number, n: number): number {
 }
 
 /**
+ * Which of the five envelope keys the plain key at `i` (its opening quote) is, recognised with its
+ * closing quote in one pass, or KEY_OTHER. Returns the key and stores nothing: the caller derives the
+ * key's end from its length. Anything else (other keys, escapes, short input) takes the full path.
+ */
+function plainEnvelopeKey(bytes: Uint8Array, i: number, n: number): number {
+  if (i + 6 > n) return KEY_OTHER;
+  const a = bytes[i + 1]!;
+  if (a === 0x73) {
+    // "sid" / "seq"
+    if (bytes[i + 4] !== 0x22) return KEY_OTHER;
+    const b = bytes[i + 2]!;
+    const c = bytes[i + 3]!;
+    if (b === 0x69 && c === 0x64) return KEY_SID;
+    return b === 0x65 && c === 0x71 ? KEY_SEQ : KEY_OTHER;
+  }
+  if (a === 0x74) {
+    // "type"
+    return bytes[i + 2] === 0x79 && bytes[i + 3] === 0x70 && bytes[i + 4] === 0x65 && bytes[i + 5] === 0x22 ? KEY_TYPE : KEY_OTHER;
+  }
+  if (a === 0x6d) {
+    // "msg"
+    return bytes[i + 2] === 0x73 && bytes[i + 3] === 0x67 && bytes[i + 4] === 0x22 ? KEY_MSG : KEY_OTHER;
+  }
+  if (a === 0x69) {
+    // "id"
+    return bytes[i + 2] === 0x64 && bytes[i + 3] === 0x22 ? KEY_ID : KEY_OTHER;
+  }
+  return KEY_OTHER;
+}
+
+/** Bytes from a fast-path key's opening quote to just past its closing quote, by key. */
+const keySpan = new Int8Array([0, 6, 4, 5, 5, 5]);
+
+/**
  * Walks the top-level object and fills `out` once at the end; returns why it failed, or undefined.
  * Every top-level key, separator and scalar is validated; only nested values are skipped structurally.
+ * Compact frames (no whitespace, plain keys, known types, plain digits) take one pass over each part.
  */
 function walk(bytes: Uint8Array, out: EnvelopeScan): ScanFailure | undefined {
   const n = bytes.length;
@@ -158,19 +138,26 @@ function walk(bytes: Uint8Array, out: EnvelopeScan): ScanFailure | undefined {
   if (bytes[i] !== 0x7d) {
     for (;;) {
       if (bytes[i] !== 0x22) return 'invalid';
-      let keyEnd = endOfTopString(bytes, i + 1, n);
-      let key: number;
-      if (keyEnd >= 0) {
-        key = identifyKey(bytes, i + 1, keyEnd - 1);
+      let key = plainEnvelopeKey(bytes, i, n);
+      let keyEnd: number;
+      if (key !== KEY_OTHER) {
+        keyEnd = i + keySpan[key]!;
       } else {
-        if (keyEnd > ESCAPED_BASE) return failureOf(keyEnd);
-        keyEnd = ESCAPED_BASE - keyEnd;
-        key = identifyEscapedKey(bytes, i + 1, keyEnd - 1);
+        keyEnd = endOfTopString(bytes, i + 1, n);
+        if (keyEnd >= 0) {
+          key = identifyKey(bytes, i + 1, keyEnd - 1);
+        } else {
+          if (keyEnd > ESCAPED_BASE) return failureOf(keyEnd);
+          keyEnd = ESCAPED_BASE - keyEnd;
+          key = identifyEscapedKey(bytes, i + 1, keyEnd - 1);
+        }
       }
-      i = skipWhitespace(bytes, keyEnd, n);
+      i = keyEnd < n && bytes[keyEnd] === 0x3a ? keyEnd : skipWhitespace(bytes, keyEnd, n);
       if (i === n) return 'truncated';
       if (bytes[i] !== 0x3a) return 'invalid';
-      i = skipWhitespace(bytes, i + 1, n);
+      i++;
+      // Any byte above space is not whitespace: the compact case skips the call.
+      if (i < n && bytes[i]! <= 0x20) i = skipWhitespace(bytes, i, n);
       if (i === n) return 'truncated';
 
       const valueStart = i;
@@ -179,13 +166,19 @@ function walk(bytes: Uint8Array, out: EnvelopeScan): ScanFailure | undefined {
       let text: string | undefined;
       let integer: number | undefined;
       if (first === 0x22) {
-        i = endOfTopString(bytes, i + 1, n);
-        if (i >= 0) {
-          if (key === KEY_TYPE) text = typeValue(bytes, valueStart + 1, i - 1);
+        const known = key === KEY_TYPE ? knownTypeAt(bytes, i + 1, n) : -1;
+        if (known >= 0) {
+          text = knownTypeName(known);
+          i = i + 2 + knownTypeName(known).length;
         } else {
-          if (i > ESCAPED_BASE) return failureOf(i);
-          i = ESCAPED_BASE - i;
-          if (key === KEY_TYPE) text = decodeString(bytes, valueStart + 1, i - 1, true);
+          i = endOfTopString(bytes, i + 1, n);
+          if (i >= 0) {
+            if (key === KEY_TYPE) text = decodeString(bytes, valueStart + 1, i - 1, false);
+          } else {
+            if (i > ESCAPED_BASE) return failureOf(i);
+            i = ESCAPED_BASE - i;
+            if (key === KEY_TYPE) text = decodeString(bytes, valueStart + 1, i - 1, true);
+          }
         }
       } else if (first === 0x7b || first === 0x5b) {
         i = endOfComposite(bytes, i);
@@ -237,17 +230,21 @@ function walk(bytes: Uint8Array, out: EnvelopeScan): ScanFailure | undefined {
           break;
       }
 
-      i = skipWhitespace(bytes, i, n);
-      if (i === n) return 'truncated';
-      const separator = bytes[i]!;
+      let separator = i < n ? bytes[i]! : 0x20;
+      if (separator <= 0x20) {
+        i = skipWhitespace(bytes, i, n);
+        if (i === n) return 'truncated';
+        separator = bytes[i]!;
+      }
       if (separator === 0x7d) break;
       if (separator !== 0x2c) return 'invalid';
-      i = skipWhitespace(bytes, i + 1, n);
+      i++;
+      if (i < n && bytes[i]! <= 0x20) i = skipWhitespace(bytes, i, n);
       if (i === n) return 'truncated';
     }
   }
   // Only whitespace may follow the closing brace.
-  if (skipWhitespace(bytes, i + 1, n) !== n) return 'invalid';
+  if (i + 1 !== n && skipWhitespace(bytes, i + 1, n) !== n) return 'invalid';
   out.type = type;
   out.id = id;
   out.sid = sid;
@@ -279,7 +276,6 @@ function walk(bytes: Uint8Array, out: EnvelopeScan): ScanFailure | undefined {
 export function scanEnvelope(bytes: Uint8Array, into?: EnvelopeScan): EnvelopeScan {
   const out = into ?? createEnvelopeScan();
   const failure = walk(bytes, out);
-  releaseStack();
   if (failure === undefined) {
     out.ok = true;
     out.failure = undefined;

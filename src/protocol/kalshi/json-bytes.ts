@@ -73,14 +73,14 @@ export function endOfStrictString(bytes: Uint8Array, i: number): number {
   return TRUNCATED;
 }
 
-// Bracket kinds below depth 31 live in a bit mask; deeper ones (real frames never go there) in this
-// stack, reused across scans and shrunk after a rare deep frame.
+// Bracket kinds below depth 31 live in a bit mask; a frame nested deeper (real frames never are)
+// moves to a separate walk over this stack, reused across scans and shrunk after a rare deep frame.
 const BASE_STACK = 64;
 const MAX_RETAINED_STACK = 4096;
 let stack = new Uint8Array(BASE_STACK);
 
 /** Drops an oversized bracket stack left by an unusually deep frame. */
-export function releaseStack(): void {
+function releaseStack(): void {
   if (stack.length > MAX_RETAINED_STACK) stack = new Uint8Array(BASE_STACK);
 }
 
@@ -107,14 +107,46 @@ export function endOfComposite(bytes: Uint8Array, i: number): number {
       }
     } else if ((c | 0x20) === 0x7b) {
       // `{` (0x7b) or `[` (0x5b)
-      if (depth < 31) arrays = c === 0x5b ? arrays | (1 << depth) : arrays & ~(1 << depth);
-      else pushDeep(depth - 31, c);
+      if (depth >= 31) return endOfDeepComposite(bytes, i - 1, depth, arrays);
+      arrays = c === 0x5b ? arrays | (1 << depth) : arrays & ~(1 << depth);
       depth++;
     } else if ((c | 0x20) === 0x7d) {
       // `}` (0x7d) or `]` (0x5d): must close the same kind it opened
       depth--;
-      const wasArray = depth < 31 ? ((arrays >>> depth) & 1) === 1 : stack[depth - 31] === 0x5b;
-      if (wasArray !== (c === 0x5d)) return INVALID;
+      if (((arrays >>> depth) & 1) !== (c === 0x5d ? 1 : 0)) return INVALID;
+      if (depth === 0) return i;
+    }
+  }
+  return TRUNCATED;
+}
+
+/**
+ * {@link endOfComposite} past depth 31 (never in real frames): the same walk with every level on
+ * the shared stack, which is shrunk again afterwards. `i` is at the bracket that opens level `depth`.
+ */
+function endOfDeepComposite(bytes: Uint8Array, i: number, depth: number, arrays: number): number {
+  for (let d = 0; d < depth; d++) pushDeep(d, ((arrays >>> d) & 1) === 1 ? 0x5b : 0x7b);
+  const end = walkDeep(bytes, i, depth);
+  releaseStack();
+  return end;
+}
+
+function walkDeep(bytes: Uint8Array, i: number, depth: number): number {
+  const n = bytes.length;
+  while (i < n) {
+    const c = bytes[i++]!;
+    if (c === 0x22) {
+      for (;;) {
+        if (i >= n) return TRUNCATED;
+        const d = bytes[i++]!;
+        if (d === 0x22) break;
+        if (d === 0x5c) i++;
+      }
+    } else if ((c | 0x20) === 0x7b) {
+      pushDeep(depth++, c);
+    } else if ((c | 0x20) === 0x7d) {
+      depth--;
+      if ((stack[depth] === 0x5b) !== (c === 0x5d)) return INVALID;
       if (depth === 0) return i;
     }
   }
