@@ -19,6 +19,21 @@ export interface MemorySample {
 /** Payloads remembered for the duplicate check (a rolling window, so memory stays bounded). */
 const DUPLICATE_WINDOW = 200_000;
 
+/**
+ * A 53-bit hash of `bytes[start, end)` (two 32-bit FNV-1a variants), so the duplicate window holds
+ * numbers, not payload strings: the soak's own memory must not drown the pool's in the heap figures.
+ */
+function payloadHash(bytes: Uint8Array, start: number, end: number): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ (end - start);
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
+  }
+  return (a >>> 0) * 2 ** 21 + ((b >>> 0) & 0x1fffff);
+}
+
 const decoder = new TextDecoder();
 
 function collectGarbage(): (() => void) | undefined {
@@ -49,7 +64,7 @@ export class SoakObserver {
   readonly unhandled: unknown[] = [];
   /** Last snapshot arrival (ms since the epoch) and slot per market. */
   readonly lastSnapshot = new Map<string, { readonly at: number; readonly slot: number }>();
-  readonly #payloads = new Set<string>();
+  readonly #payloads = new Set<number>();
   readonly #delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   readonly #gc = collectGarbage();
   #pausedUntil = 0;
@@ -109,7 +124,7 @@ export class SoakObserver {
     } else if (type === 'ticker' || type === 'trade') {
       this.redundantPayloads++;
       const scan = scanEnvelope(message.data);
-      const key = `${type}|${decoder.decode(message.data.subarray(scan.msgStart, scan.msgEnd))}`;
+      const key = payloadHash(message.data, scan.msgStart, scan.msgEnd) + (type === 'trade' ? 1 : 0);
       if (this.#payloads.has(key)) this.duplicates++;
       else {
         this.#payloads.add(key);
