@@ -24,6 +24,9 @@ import type {
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { tickerOf, waitInSync } from '../manager/pool-helpers';
+
+export { tickerOf, waitInSync };
 
 /** A clock that counts the timers it has armed and not yet fired or cleared (leak check). */
 export class TrackingClock implements Clock {
@@ -208,28 +211,7 @@ export async function expectNoLeaks(pool: ReliabilityPool): Promise<void> {
   }
 }
 
-/** Until every non-failed slot is open, subscribed and holds exactly what placement gave it. */
-export async function waitInSync(manager: ConnectionManager, timeout = 15_000): Promise<void> {
-  await vi.waitFor(
-    () => {
-      const health = manager.health();
-      for (const c of health.connections) {
-        if (c.state === 'failed') continue;
-        if (c.state !== 'open' || !c.inSync || c.sids.length === 0) throw new Error(`connection ${c.connectionId} is ${c.state}, not in sync`);
-        if (c.role === 'orderbook' && c.markets !== c.placed) throw new Error(`connection ${c.connectionId} holds ${c.markets}/${c.placed}`);
-      }
-    },
-    { timeout, interval: 25 },
-  );
-}
-
 const decoder = new TextDecoder();
-
-/** `msg.market_ticker` of a message (test-side parsing only). */
-export function tickerOf(message: RawMessage): string | undefined {
-  const parsed = JSON.parse(decoder.decode(message.data)) as { msg?: { market_ticker?: string } };
-  return parsed.msg?.market_ticker;
-}
 
 /** The raw `msg` of a message, as text (what redundant copies share). */
 export function payloadOf(message: RawMessage): string {
