@@ -94,7 +94,7 @@ export interface ClientStats {
   readonly commandLatencyMsTotal: Readonly<Record<string, number>>;
   /** Commands answered (ok or error), by command name. */
   readonly commandsAnswered: Readonly<Record<string, number>>;
-  /** Errors by type: `timeout`, `rejected`, `protocol`, `late-reply`, `socket`. */
+  /** Errors by type: `timeout`, `rejected`, `protocol`, `late-reply`, `socket`, `aborted`, `stale`. */
   readonly errors: Readonly<Record<string, number>>;
   /** Last ping received from the server (ms since epoch), 0 if none. */
   readonly lastPingAt: number;

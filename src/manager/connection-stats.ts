@@ -7,8 +7,12 @@
 import type { ClientStats } from '../client/client';
 import type { SlotRole } from './layout';
 
-/** Counters of one pool connection (slot) since the manager was created, across every reconnect. */
-export interface ConnectionStats {
+/**
+ * Counters of one pool connection (slot) since the manager was created, across every reconnect: the
+ * client counters ({@link ClientStats}, without the live-only `pendingCommands`) summed over every
+ * generation, plus who the slot is.
+ */
+export interface ConnectionStats extends Omit<ClientStats, 'pendingCommands'> {
   /** Pool connection (slot) id, 1-based. */
   readonly connectionId: number;
   /** What the slot carries. */
@@ -17,22 +21,6 @@ export interface ConnectionStats {
   readonly connected: boolean;
   /** Client generations so far (dials that got as far as building a client), from 0. */
   readonly generation: number;
-  /** Frames received (data and replies). */
-  readonly messagesReceived: number;
-  /** Bytes of received frames. */
-  readonly bytesReceived: number;
-  /** Commands sent, by command name (`subscribe`, `update_subscription`, ...). */
-  readonly commandsSent: Readonly<Record<string, number>>;
-  /** Commands answered (ok or error), by command name. */
-  readonly commandsAnswered: Readonly<Record<string, number>>;
-  /** Sum of reply latencies in ms, by command name (divide by `commandsAnswered` for a mean). */
-  readonly commandLatencyMsTotal: Readonly<Record<string, number>>;
-  /** Client errors by type (`timeout`, `rejected`, `protocol`, `late-reply`, `socket`, `stale`, ...). */
-  readonly errors: Readonly<Record<string, number>>;
-  /** Last server ping (ms since the epoch), 0 if none yet. */
-  readonly lastPingAt: number;
-  /** Last inbound frame of any kind (ms since the epoch), 0 if none yet. */
-  readonly lastFrameAt: number;
 }
 
 function addInto(target: Record<string, number>, source: Readonly<Record<string, number>>): void {
