@@ -185,6 +185,15 @@ export class BookSync {
         log.warn({ connectionId, kalshiCode: code, delayMs: delay }, 'command rate limited; backing off');
         return true;
       }
+      if (error.classification === 'auth') {
+        // Error 9 (authentication required): redial with a fresh signature rather than drop markets.
+        // A key that is really bad then fails the handshake with 401/403, which retires the slot.
+        book.failed(command, 'retry');
+        log.error({ connectionId, kalshiCode: code }, 'Kalshi asked for authentication; reconnecting with a fresh signature');
+        this.ctx.emit('error', { connectionId, error, fatal: false });
+        this.host.recycle(conn.generation);
+        return false;
+      }
       if (error.classification === 'terminal-subscription' || code === 7) {
         book.failed(command, 'retry');
         const sid = error.sid ?? book.sid;

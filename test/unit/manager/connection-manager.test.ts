@@ -341,6 +341,21 @@ describe('rejections', () => {
     expect(client.sidOf('ticker')).toBe(2);
   });
 
+  it('regression (error 9 dropped markets like any rejection): error 9 redials the slot and keeps its markets', async () => {
+    const { manager, fakes } = setup(['A', 'B'], { layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 } }, {
+      client: { snapshots: false },
+      configure: (c) => void (c.generation === 1 && c.failNext(9, { cmd: 'subscribe', times: 1 })),
+    });
+    const errors = vi.fn();
+    manager.on('error', errors);
+    await manager.start();
+    await vi.waitFor(() => expect(fakes.clientsOf(1)).toHaveLength(2), { timeout: 10_000 });
+    await settled(manager);
+    expect(fakes.latest(1)!.subscriptions()[0]!.markets.sort()).toEqual(['A', 'B']);
+    expect(errors.mock.calls[0]![0]).toMatchObject({ connectionId: 1, fatal: false });
+    expect(manager.stats().markets).toMatchObject({ placed: 2, rejected: 0 });
+  });
+
   it('a rejected add is retried, then dropped with an error event after bounded retries', async () => {
     const { manager, fakes } = setup(['A'], { layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 } }, {
       client: { snapshots: false },
