@@ -24,6 +24,8 @@ export class BookSync {
   /** Largest batch for the next add; halves on error 26 to find the server's limit. */
   #batchLimit: number;
   #failures = 0;
+  /** Pause epoch when the command in flight was sent (a timeout across a pause is not its fault). */
+  #sentEpoch = 0;
   /** A sid to unsubscribe before the next subscribe (after error 10/25). */
   #unsubscribeFirst: number | undefined;
   readonly #backoff: ReturnType<typeof commandBackoff>;
@@ -84,6 +86,16 @@ export class BookSync {
     for (;;) {
       const conn = this.host.live();
       if (conn === undefined || this.ctx.stopped) return;
+      // A command sent while reads are paused cannot see its reply: wait for the consumer first.
+      if (this.ctx.paused) {
+        try {
+          await this.ctx.whenResumed(conn.signal);
+        } catch {
+          return;
+        }
+        continue;
+      }
+      this.#sentEpoch = this.ctx.pauseEpoch;
       if (this.#unsubscribeFirst !== undefined) {
         const sid = this.#unsubscribeFirst;
         this.#unsubscribeFirst = undefined;
@@ -131,8 +143,13 @@ export class BookSync {
     try {
       if (command.action === 'subscribe') {
         const results = await conn.client.subscribe(ORDERBOOK, command.tickers, { signal: conn.signal });
-        book.succeeded(command, results[0]?.sid);
-        if (this.host.isLive(conn.generation)) this.host.snapshots.expect(sentAt, snapshotsBefore, command.tickers.length);
+        const sid = results[0]?.sid;
+        book.succeeded(command, sid);
+        if (this.host.isLive(conn.generation)) {
+          // Error 10/25 on the new sid before this reply settled: the slot could not tell us then.
+          if (sid !== undefined && !this.host.adopted(sid)) this.resubscribe(sid);
+          else this.host.snapshots.expect(sentAt, snapshotsBefore, command.tickers.length);
+        }
       } else {
         const sid = book.sid;
         if (sid === undefined) {
@@ -165,6 +182,12 @@ export class BookSync {
     const { connectionId } = this.host;
     const log = this.ctx.logger;
     const isAdd = command.action !== 'delete_markets';
+    if (error instanceof CommandTimeoutError && this.ctx.pausedSince(this.#sentEpoch)) {
+      // Reads were paused (slow consumer), so the reply could not be seen: not the connection's fault.
+      book.failed(command, 'retry');
+      log.debug({ connectionId, action: command.action, markets: command.tickers.length }, 'command timed out while reads were paused; retrying');
+      return true;
+    }
     if (error instanceof CommandRejectedError) {
       const code = error.kalshiCode;
       if (code === 26 && isAdd) {
@@ -200,6 +223,13 @@ export class BookSync {
         if (sid !== undefined) this.host.resubscribe(sid, code);
         return true;
       }
+      if (isAdd && command.tickers.length > 1) {
+        // Likely one bad market (e.g. 11): halve until it is alone, so only it is dropped.
+        this.#batchLimit = Math.ceil(command.tickers.length / 2);
+        book.failed(command, 'retry');
+        log.warn({ connectionId, kalshiCode: code, markets: command.tickers.length }, 'batch rejected; splitting it');
+        return true;
+      }
     }
     const retryable = error instanceof CommandTimeoutError || isAdd;
     if (retryable && ++this.#failures <= MAX_COMMAND_RETRIES) {
@@ -228,6 +258,8 @@ export class BookSync {
       // The markets are not on the server and no longer wanted here: take them out of placement too.
       for (const ticker of command.tickers) this.ctx.placement.remove(ticker);
       this.ctx.counters.marketsRejected += command.tickers.length;
+      // The room it held goes to markets waiting for one.
+      this.ctx.placeUnplaced();
     }
     this.ctx.emit('error', { connectionId, error: error instanceof Error ? error : new Error(String(error)), fatal: false });
     return true;

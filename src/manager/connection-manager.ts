@@ -21,6 +21,7 @@ import { ManagerCounters, buildStats } from './manager-stats';
 import type { ManagerHealth, ManagerState, ManagerStats } from './manager-stats';
 import { OutputQueue } from './output-queue';
 import { Placement } from './placement';
+import { PauseGate } from './pause-gate';
 import type { EmitEvent, PoolContext } from './pool-context';
 import { wait } from './pool-context';
 import { RateLimiter } from './rate-limiter';
@@ -51,6 +52,7 @@ class PoolManager implements ConnectionManager {
   #unsubscribeRegistry: (() => void) | undefined;
   #pump: Promise<void> | undefined;
   #degraded = false;
+  readonly #pause = new PauseGate();
 
   constructor(options: ConnectionManagerOptions) {
     const o = resolveManagerOptions(options);
@@ -100,7 +102,7 @@ class PoolManager implements ConnectionManager {
     const o = this.#options;
     const isRunning = (): boolean => this.#state === 'running';
     const isStopped = (): boolean => this.#stopping !== undefined;
-    const queue = this.#queue;
+    const pause = this.#pause;
     const emit: EmitEvent = (event, payload) => this.#emit(event, payload);
     return {
       options: o,
@@ -119,8 +121,14 @@ class PoolManager implements ConnectionManager {
         return isStopped();
       },
       get paused() {
-        return queue.paused;
+        return pause.paused;
       },
+      get pauseEpoch() {
+        return pause.epoch;
+      },
+      pausedSince: (epoch) => pause.pausedSince(epoch),
+      whenResumed: (signal) => pause.whenResumed(signal),
+      placeUnplaced: () => this.#placer.placeUnplaced(),
       dedupeWindow: (role) => (isGlobalRole(role) ? this.#dedupe.get(role) : undefined),
       createClient: (connectionId, generation) => this.#createClient(connectionId, generation),
       lifecycle: (message) => {
@@ -231,6 +239,7 @@ class PoolManager implements ConnectionManager {
     // Closing the limiters first makes every waiting dial and command reject at once.
     this.#admission.close();
     this.#commands.close();
+    this.#pause.close();
     await Promise.all(this.#slots.map((slot) => slot.stop()));
     try {
       await o.registry.stop?.();
@@ -296,6 +305,7 @@ class PoolManager implements ConnectionManager {
 
   #setPaused(paused: boolean): void {
     this.#options.logger.debug({ paused, queueDepth: this.#queue.size }, paused ? 'output full: pausing reads' : 'resuming reads');
+    this.#pause.set(paused);
     for (const slot of this.#slots) slot.setPaused(paused);
   }
 

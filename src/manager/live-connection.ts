@@ -26,6 +26,11 @@ export interface OrderbookHost {
   live(): LiveConnection | undefined;
   /** Whether `generation` is still the open one. */
   isLive(generation: number): boolean;
+  /**
+   * A subscribe reply gave `sid`. @returns false when the sid was lost already (error 10/25 handled before
+   * the reply settled, when the book did not know the sid yet); true otherwise (deferred gap repairs run).
+   */
+  adopted(sid: number): boolean;
   /** Error 10/25 (or 7) on `sid`: drop it and subscribe the slot's markets again. */
   resubscribe(sid: number, kalshiCode: number | undefined): void;
   /** End `generation`'s connection (the server stopped answering): the slot reconnects and re-adds its markets. */

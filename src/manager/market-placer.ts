@@ -61,6 +61,12 @@ export class MarketPlacer {
     for (const [id, tickers] of moved) this.slots[id - 1]?.want(tickers);
   }
 
+  /** Room was freed (a rejected market dropped): unplaced markets go there first (FIFO). */
+  placeUnplaced(): void {
+    if (this.placement.unplaced === 0) return;
+    this.wantOn(this.placement.placeUnplaced());
+  }
+
   /** Circuit breaker tripped on an orderbook slot: its markets go elsewhere (or unplaced). */
   retire(connectionId: number): void {
     const tickers = this.placement.disable(connectionId);

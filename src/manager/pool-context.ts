@@ -40,6 +40,17 @@ export interface PoolContext {
   readonly stopped: boolean;
   /** True while socket reads are paused for backpressure. */
   readonly paused: boolean;
+  /** Grows by one each time reads pause: remember it when sending a command, compare on its timeout. */
+  readonly pauseEpoch: number;
+  /** True when reads are paused now or paused since `epoch` (a {@link pauseEpoch} read earlier). */
+  pausedSince(epoch: number): boolean;
+  /**
+   * Resolves when socket reads are not paused (at once, or on resume or stop): a command sent while
+   * paused cannot see its reply. Rejects with the signal's reason on abort; leaves no listener.
+   */
+  whenResumed(signal: AbortSignal): Promise<void>;
+  /** Room was freed on some slot: place unplaced markets there and flush. */
+  placeUnplaced(): void;
   /** The dedupe window of a redundant role, if any. */
   dedupeWindow(role: SlotRole): DedupeWindow | undefined;
   /** Builds the client of one slot generation. */

@@ -1,19 +1,31 @@
 /**
  * Gap repair for one orderbook slot: `get_snapshot` over the sid's held markets in batches, through
  * the pool-wide command limiter, one repair in flight per sid. A gap during a repair marks it dirty and
- * the repair runs once more afterwards (gaps coalesce; they never queue up).
+ * the repair runs once more afterwards (gaps coalesce; they never queue up). A failed batch does not stop
+ * the others; a failed repair is retried once after a short pause.
  * @internal
  */
-import { CommandRejectedError } from '../errors';
+import { ClosedError, CommandRejectedError, CommandTimeoutError } from '../errors';
 import type { OrderbookHost } from './live-connection';
 import { isEndOfGeneration } from './live-connection';
 import type { RepairOutcome } from './manager-events';
 import type { PoolContext } from './pool-context';
+import { wait } from './pool-context';
+
+/** Pause before the one retry of a failed repair. */
+const REPAIR_RETRY_DELAY_MS = 250;
+
+/** Error 10/25 (or 7): the sid itself is gone. */
+function isTerminal(error: unknown): boolean {
+  return error instanceof CommandRejectedError && (error.classification === 'terminal-subscription' || error.kalshiCode === 7);
+}
 
 /** Schedules and runs repairs of one orderbook slot's sid. @internal */
 export class SidRepair {
   #running = false;
   #dirty = false;
+  /** A sid that showed a gap before the book adopted it (see {@link defer}). */
+  #deferred: number | undefined;
 
   constructor(
     private readonly host: OrderbookHost,
@@ -38,45 +50,78 @@ export class SidRepair {
     void this.#run(sid);
   }
 
+  /**
+   * A gap on `sid` before the book adopted it (the subscribe reply has not settled yet): remember it and
+   * repair once {@link adopted} says the book holds the sid.
+   */
+  defer(sid: number): void {
+    this.#deferred = sid;
+  }
+
+  /** The book adopted `sid` from a subscribe reply: run a repair deferred for it, if any. */
+  adopted(sid: number): void {
+    const deferred = this.#deferred;
+    this.#deferred = undefined;
+    if (deferred === sid) this.request(sid);
+  }
+
   /** New generation: a pending repeat is moot (the resubscribe brings fresh snapshots). */
   reset(): void {
     this.#dirty = false;
+    this.#deferred = undefined;
   }
 
   async #run(sid: number): Promise<void> {
     this.#running = true;
     try {
+      let retried = false;
       do {
         this.#dirty = false;
-        await this.#once(sid);
+        const retry = await this.#once(sid);
+        if (retry === undefined || this.#dirty || retried) continue;
+        // One retry of a failed repair after a short pause (a dirty repeat would run anyway).
+        retried = true;
+        await wait(this.ctx.clock, REPAIR_RETRY_DELAY_MS, retry);
+        this.#dirty = true;
       } while (this.#dirty && this.host.book.sid === sid && !this.ctx.stopped);
     } catch (error) {
-      this.ctx.logger.error({ connectionId: this.host.connectionId, sid, err: error }, 'repair failed unexpectedly');
+      if (!(error instanceof Error && error.name === 'AbortError') && !(error instanceof ClosedError)) {
+        this.ctx.logger.error({ connectionId: this.host.connectionId, sid, err: error }, 'repair failed unexpectedly');
+      }
     } finally {
       this.#running = false;
     }
   }
 
-  async #once(sid: number): Promise<void> {
+  /**
+   * One repair: every batch is sent even when one fails (a failure must not leave the rest unrepaired).
+   * @returns the generation's signal when the repair failed in a way worth one retry, else `undefined`.
+   */
+  async #once(sid: number): Promise<AbortSignal | undefined> {
     const conn = this.host.live();
     const { book } = this.host;
     if (conn === undefined || book.sid !== sid) {
       this.#report(sid, 'skipped', 0, undefined);
-      return;
+      return undefined;
     }
-    const tickers = Array.from(book.heldTickers());
+    const tickers = Array.from(book.repairTickers());
     if (tickers.length === 0) {
       this.#report(sid, 'skipped', 0, undefined);
-      return;
+      return undefined;
     }
     const { batchSize } = this.ctx.options.repair;
     const { counters } = this.ctx;
-    try {
-      for (let i = 0; i < tickers.length; i += batchSize) {
+    let failure: unknown;
+    for (let i = 0; i < tickers.length; i += batchSize) {
+      let epoch = this.ctx.pauseEpoch;
+      try {
+        // A get_snapshot sent while reads are paused cannot see its reply: wait for the consumer first.
+        await this.ctx.whenResumed(conn.signal);
+        epoch = this.ctx.pauseEpoch;
         await this.ctx.commands.acquire(conn.signal);
         if (!this.host.isLive(conn.generation) || book.sid !== sid) {
           this.#report(sid, 'skipped', tickers.length, undefined);
-          return;
+          return undefined;
         }
         counters.commandsSent++;
         counters.commandsPending++;
@@ -85,22 +130,34 @@ export class SidRepair {
         } finally {
           counters.commandsPending--;
         }
-      }
-      this.#report(sid, 'ok', tickers.length, undefined);
-    } catch (error) {
-      if (isEndOfGeneration(error, conn.generation, this.host)) {
-        this.#report(sid, 'skipped', tickers.length, undefined);
-        return;
-      }
-      counters.commandsFailed++;
-      this.#report(sid, 'failed', tickers.length, error instanceof Error ? error : new Error(String(error)));
-      if (error instanceof CommandRejectedError && (error.classification === 'terminal-subscription' || error.kalshiCode === 7)) {
-        // The sid is gone: a fresh subscription brings fresh snapshots, which is the repair.
-        this.host.resubscribe(sid, error.kalshiCode);
-      } else if (error instanceof CommandRejectedError && (error.kalshiCode === 27 || error.kalshiCode === 18)) {
-        this.ctx.commands.holdFor(1_000);
+      } catch (error) {
+        if (isEndOfGeneration(error, conn.generation, this.host)) {
+          this.#report(sid, 'skipped', tickers.length, undefined);
+          return undefined;
+        }
+        if (error instanceof CommandTimeoutError && this.ctx.pausedSince(epoch)) {
+          i -= batchSize; // reads were paused, so the reply could not be seen: send this batch again
+          continue;
+        }
+        counters.commandsFailed++;
+        failure ??= error;
+        if (isTerminal(error)) break; // the sid is gone: the remaining batches would fail the same way
       }
     }
+    if (failure === undefined) {
+      this.#report(sid, 'ok', tickers.length, undefined);
+      return undefined;
+    }
+    this.#report(sid, 'failed', tickers.length, failure instanceof Error ? failure : new Error(String(failure)));
+    if (failure instanceof CommandRejectedError && isTerminal(failure)) {
+      // The sid is gone: a fresh subscription brings fresh snapshots, which is the repair.
+      this.host.resubscribe(sid, failure.kalshiCode);
+      return undefined;
+    }
+    if (failure instanceof CommandRejectedError && (failure.kalshiCode === 27 || failure.kalshiCode === 18)) {
+      this.ctx.commands.holdFor(1_000);
+    }
+    return conn.signal;
   }
 
   #report(sid: number, outcome: RepairOutcome, markets: number, error: Error | undefined): void {

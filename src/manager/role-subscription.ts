@@ -3,11 +3,20 @@
  * retried with backoff until it holds, and redone after error 10/25 (unsubscribing the lost sid first).
  * @internal
  */
+import { CommandTimeoutError } from '../errors';
 import type { ChannelName } from '../protocol/kalshi/channels';
 import type { LiveConnection } from './live-connection';
 import { isEndOfGeneration } from './live-connection';
 import type { PoolContext } from './pool-context';
 import { backoffDelay, commandBackoff, wait } from './pool-context';
+
+/** What a {@link RoleSubscription} sees of its slot. @internal */
+export interface RoleHost {
+  /** Whether `generation` is still the open one. */
+  isLive(generation: number): boolean;
+  /** A subscribe reply gave `sid`: false when the sid was lost already (error 10/25 before the reply settled). */
+  adopted(sid: number): boolean;
+}
 
 /** One global channel subscription per connection generation. @internal */
 export class RoleSubscription {
@@ -17,7 +26,7 @@ export class RoleSubscription {
   constructor(
     private readonly connectionId: number,
     private readonly channel: ChannelName,
-    private readonly host: { isLive(generation: number): boolean },
+    private readonly host: RoleHost,
     private readonly ctx: PoolContext,
   ) {}
 
@@ -45,29 +54,42 @@ export class RoleSubscription {
     const { ctx } = this;
     const { client, generation, signal } = live;
     let failures = 0;
+    let unsubscribe = unsubscribeFirst;
     try {
-      if (unsubscribeFirst !== undefined) {
-        try {
-          await ctx.commands.acquire(signal);
-          ctx.counters.commandsSent++;
-          await client.unsubscribe([unsubscribeFirst], { signal });
-        } catch (error) {
-          if (isEndOfGeneration(error, generation, this.host)) return;
-        }
-      }
       while (this.host.isLive(generation) && this.#sid === undefined) {
+        // A command sent while reads are paused cannot see its reply: wait for the consumer first.
+        await ctx.whenResumed(signal);
+        const epoch = ctx.pauseEpoch;
+        if (unsubscribe !== undefined) {
+          const sid = unsubscribe;
+          unsubscribe = undefined;
+          try {
+            await ctx.commands.acquire(signal);
+            ctx.counters.commandsSent++;
+            await client.unsubscribe([sid], { signal });
+          } catch (error) {
+            if (isEndOfGeneration(error, generation, this.host)) return;
+          }
+          continue;
+        }
         try {
           await ctx.commands.acquire(signal);
           ctx.counters.commandsSent++;
           ctx.counters.commandsPending++;
           try {
             const results = await client.subscribe([this.channel], undefined, { signal });
-            if (this.host.isLive(generation)) this.#sid = results[0]?.sid;
+            const sid = results[0]?.sid;
+            if (!this.host.isLive(generation)) return;
+            // Error 10/25 on the new sid before this reply settled: the slot could not tell us then.
+            if (sid !== undefined && !this.host.adopted(sid)) unsubscribe = sid;
+            else this.#sid = sid;
           } finally {
             ctx.counters.commandsPending--;
           }
         } catch (error) {
           if (isEndOfGeneration(error, generation, this.host)) return;
+          // A timeout while reads were paused is the consumer's slowness, not a failure: just send again.
+          if (error instanceof CommandTimeoutError && ctx.pausedSince(epoch)) continue;
           ctx.counters.commandsFailed++;
           failures++;
           ctx.logger.warn({ connectionId: this.connectionId, channel: this.channel, err: error }, 'role subscribe failed; retrying');

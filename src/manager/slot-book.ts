@@ -222,9 +222,18 @@ export class SlotBook {
     this.reset();
   }
 
-  /** Markets the server confirmed (for `get_snapshot` repairs). */
+  /** Markets the server confirmed, including any being removed (repairs use {@link repairTickers}). */
   *heldTickers(): IterableIterator<string> {
     for (const [ticker, state] of this.flags) if ((state & HELD) !== 0) yield ticker;
+  }
+
+  /**
+   * Markets a `get_snapshot` repair can ask for: held, still wanted and not being removed (a removal
+   * pending or in flight). Kalshi skips markets the sid no longer holds, so asking for one of those
+   * would wait for a snapshot that never comes.
+   */
+  *repairTickers(): IterableIterator<string> {
+    for (const [ticker, state] of this.flags) if ((state & (WANTED | HELD | FLIGHT)) === (WANTED | HELD)) yield ticker;
   }
 
   /** True when nothing is pending and nothing is in flight: held equals wanted. */

@@ -68,7 +68,9 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
       spec.role,
       ctx,
       (sid) => {
-        if (this.#isOrderbook && sid === this.#book.sid) this.#repair.request(sid);
+        if (!this.#isOrderbook) return;
+        if (sid === this.#book.sid) this.#repair.request(sid);
+        else if (this.#book.sid === undefined) this.#repair.defer(sid); // subscribe reply not settled yet
       },
       this.#isOrderbook ? this.snapshots : undefined,
     );
@@ -315,6 +317,13 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
     } else {
       this.#role.lost(sid, live);
     }
+  }
+
+  /** A subscribe reply gave `sid` (see `OrderbookHost.adopted`). */
+  adopted(sid: number): boolean {
+    if (!this.#frames.isOpen(sid)) return false;
+    if (this.#isOrderbook) this.#repair.adopted(sid);
+    return true;
   }
 
   // ---- stop and health -----------------------------------------------------------------------

@@ -43,6 +43,8 @@ export interface FakeFailureFilter {
   readonly cmd?: FakeCommand['cmd'];
   /** Only `update_subscription` with this action. */
   readonly action?: UpdateAction;
+  /** Only commands whose market tickers include this one (e.g. one bad ticker inside a batch). */
+  readonly ticker?: string;
   /** How many matching commands fail. @default 1 */
   readonly times?: number;
 }
@@ -433,7 +435,10 @@ export class FakeClient extends ClientEventEmitter implements Client {
 
   #takeFailure(command: FakeCommand): Failure | undefined {
     const index = this.#failures.findIndex(
-      (f) => (f.cmd === undefined || f.cmd === command.cmd) && (f.action === undefined || f.action === command.action),
+      (f) =>
+        (f.cmd === undefined || f.cmd === command.cmd) &&
+        (f.action === undefined || f.action === command.action) &&
+        (f.ticker === undefined || command.tickers.includes(f.ticker)),
     );
     if (index === -1) return undefined;
     const failure = this.#failures[index]!;

@@ -369,6 +369,20 @@ describe('rejections', () => {
     expect(errors.mock.calls[0]![0]).toMatchObject({ connectionId: 1, fatal: false });
     expect(manager.stats().markets).toMatchObject({ placed: 0, rejected: 1 });
   });
+
+  it('regression (one bad ticker dropped its whole batch)', async () => {
+    // Room for 4 of the 5 markets: the bad one's room goes to the unplaced fifth once it is dropped.
+    const { manager, fakes } = setup(['A', 'B', 'C', 'D', 'E'], { layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 }, marketsPerConnection: 4 }, {
+      client: { snapshots: false },
+      configure: (c) => void c.failNext(11, { ticker: 'B', times: 1_000 }),
+    });
+    const errors = vi.fn();
+    manager.on('error', errors);
+    await manager.start();
+    await vi.waitFor(() => expect(errors).toHaveBeenCalledTimes(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(fakes.latest(1)!.subscriptions()[0]?.markets.sort()).toEqual(['A', 'C', 'D', 'E']), { timeout: 10_000 });
+    expect(manager.stats().markets).toMatchObject({ placed: 4, unplaced: 0, rejected: 1 });
+  });
 });
 
 describe('reconnect', () => {

@@ -208,6 +208,24 @@ describe('SlotBook', () => {
     expect([...book.heldTickers()]).toEqual(['A', 'B']);
   });
 
+  it('repairTickers lists held, wanted markets that are not being removed', () => {
+    const book = synced(['A', 'B', 'C', 'D']);
+    book.want('E'); // pending add: not held yet
+    book.unwant('A'); // pending remove
+    expect([...book.repairTickers()].sort()).toEqual(['B', 'C', 'D']);
+    const removing = book.next(1);
+    expect(removing).toEqual({ action: 'delete_markets', tickers: ['A'] });
+    book.unwant('B'); // B pending remove while A's removal is in flight
+    book.want('A'); // wanted again while its delete is in flight: still being removed
+    expect([...book.repairTickers()].sort()).toEqual(['C', 'D']);
+    expect([...book.heldTickers()].sort()).toEqual(['A', 'B', 'C', 'D']);
+    book.succeeded(removing!);
+    const adding = book.next(10); // B's delete first
+    book.succeeded(adding!);
+    drain(book, 10);
+    expect([...book.repairTickers()].sort()).toEqual(['A', 'C', 'D', 'E']);
+  });
+
   it('rejects a bad batch size and a subscribe success without a sid', () => {
     const book = new SlotBook();
     expect(() => book.next(0)).toThrow(/maxTickersPerCommand/);

@@ -1,0 +1,52 @@
+/**
+ * A gap repair used to take every held market, including those whose `delete_markets` was in flight.
+ * Kalshi (and the simulator) skip markets the sid no longer holds, so the get_snapshot waited for one
+ * snapshot too many, timed out, and the remaining batches were never sent.
+ */
+import { createConnectionManager, createKalshiClient, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
+import type { ConnectionManager, RepairEvent } from 'kalshi-ws-pool';
+import { startSimulator } from 'kalshi-ws-pool/testing';
+import type { Simulator } from 'kalshi-ws-pool/testing';
+import { afterEach, expect, it, vi } from 'vitest';
+
+let sim: Simulator | undefined;
+let manager: ConnectionManager | undefined;
+afterEach(async () => {
+  await manager?.stop();
+  await sim?.close();
+});
+
+it('regression (repair racing a delete timed out and skipped the rest)', async () => {
+  sim = await startSimulator({ markets: 30, pingIntervalMs: 0 });
+  const credentials = sim.credentials!;
+  const signer = createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem });
+  const markets = [...sim.markets];
+  const registry = createMemoryRegistry(markets);
+  const url = sim.url;
+  manager = createConnectionManager({
+    registry,
+    layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 },
+    minHealthyConnections: 1,
+    repair: { batchSize: 10 },
+    admission: { dialsPerSecond: 1_000, burst: 10, jitterMs: 0 },
+    commandsPerSecond: 1_000,
+    closeTimeoutMs: 200,
+    healthCheck: { intervalMs: 0 },
+    clientFactory: ({ connectionId }) => createKalshiClient({ url, signer, connectionId, commandTimeoutMs: 500, closeTimeoutMs: 200 }),
+  });
+  const repairs: RepairEvent[] = [];
+  manager.on('repair', (e) => repairs.push(e));
+  await manager.start();
+  const drain = (async () => {
+    for await (const _ of manager!) void _;
+  })();
+  await vi.waitFor(() => expect(manager!.health().connections[0]).toMatchObject({ inSync: true, markets: 30 }));
+  const [conn] = sim.connections().filter((c) => c.open).map((c) => c.id);
+  // The next frame on the sid (the delete's `ok`) shows a gap while the delete is still in flight.
+  sim.faults.skipSeq({ connection: conn! }, 2);
+  registry.remove(markets[0]!);
+  await vi.waitFor(() => expect(repairs).toHaveLength(1), { timeout: 3_000 });
+  expect(repairs[0]).toMatchObject({ outcome: 'ok', markets: 29 });
+  await manager.stop();
+  await drain;
+}, 10_000);
