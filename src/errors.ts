@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+import { printableText } from './internal/printable-text';
+
 /** Stable error codes. Switch on `error.code`, not on the message. */
 export const ErrorCode = {
   /** {@link ConfigError}: an option or argument is invalid. */
@@ -16,6 +18,8 @@ export const ErrorCode = {
   auth: 'KWP_AUTH',
   /** {@link RateLimitedError}: HTTP 429 at the handshake. */
   rateLimited: 'KWP_RATE_LIMITED',
+  /** {@link RedirectError}: a REST request was answered with a redirect, which is never followed. */
+  redirect: 'KWP_REDIRECT',
   /** {@link CommandTimeoutError}: a command got no reply in time. */
   commandTimeout: 'KWP_COMMAND_TIMEOUT',
   /** {@link CommandRejectedError}: Kalshi answered with `type: "error"`. */
@@ -136,6 +140,20 @@ export class RateLimitedError extends ConnectError {
   }
 }
 
+/**
+ * A REST request was answered with an HTTP redirect (3xx). Redirects are never followed: they would carry
+ * the signed `KALSHI-ACCESS-*` headers to another host or to plain HTTP. Usually a wrong `baseUrl`. Not retried.
+ */
+export class RedirectError extends ConnectError {
+  /** The `Location` the server pointed to (control characters removed, at most 200 characters), or `''`. */
+  readonly location: string;
+
+  constructor(message: string, options: ErrorOptions & { readonly status: number; readonly location: string }) {
+    super(message, { cause: options.cause, status: options.status, retryable: false }, ErrorCode.redirect);
+    this.location = options.location;
+  }
+}
+
 /** A command got no reply in time. The pending entry is gone; a late reply is counted and dropped. */
 export class CommandTimeoutError extends KalshiWsPoolError {
   /** Command name, e.g. `subscribe`. */
@@ -186,7 +204,7 @@ export class CommandRejectedError extends KalshiWsPoolError {
     const on = options?.connectionId === undefined ? '' : ` on connection ${options.connectionId}`;
     super(
       ErrorCode.commandRejected,
-      `${what}${id} rejected by Kalshi with code ${kalshiCode} (${serverMessage})${sid}${on}`,
+      `${what}${id} rejected by Kalshi with code ${kalshiCode} (${printableText(String(serverMessage))})${sid}${on}`,
       options,
     );
     this.kalshiCode = kalshiCode;

@@ -19,6 +19,7 @@ export {
   PoolStartError,
   ProtocolError,
   RateLimitedError,
+  RedirectError,
   StateError,
   isKalshiWsPoolError,
 } from './errors';

@@ -1,4 +1,7 @@
 import { ConfigError } from '../errors';
+import { isTransportAllowed } from '../internal/transport-policy';
+
+export { isLoopbackHost } from '../internal/transport-policy';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
@@ -127,13 +130,6 @@ function checkBoolean(option: string, value: unknown): boolean {
   return value;
 }
 
-/** True for `localhost`, `127.0.0.0/8` and `::1`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === 'localhost' || host === '[::1]' || host === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 function checkUrl(value: unknown, allowInsecure: boolean): URL {
   if (typeof value !== 'string' || value === '') throw new ConfigError('url', 'expected a non-empty string');
   let url: URL;
@@ -146,7 +142,7 @@ function checkUrl(value: unknown, allowInsecure: boolean): URL {
     throw new ConfigError('url', `expected a wss:// or ws:// URL, got ${url.protocol}//`);
   }
   // Plain ws:// sends signed headers and market data in clear text: only on this machine unless asked.
-  if (url.protocol === 'ws:' && !allowInsecure && !isLoopbackHost(url.hostname)) {
+  if (!isTransportAllowed(url, allowInsecure)) {
     throw new ConfigError(
       'url',
       `ws:// is only allowed for loopback hosts (got ${url.hostname}); use wss:// or set allowInsecureTransport`,

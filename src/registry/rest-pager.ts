@@ -1,7 +1,8 @@
 import { ConnectError, ProtocolError, RateLimitedError } from '../errors';
 import type { Logger } from '../ports/logger';
-import type { RestRequestContext } from './rest-request';
-import { requestMarketsPage } from './rest-request';
+import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
+import type { RestTransport } from './rest-request';
+import { restRequest } from './rest-request';
 import type { RestMarket } from './rest-registry-options';
 
 /**
@@ -12,8 +13,8 @@ import type { RestMarket } from './rest-registry-options';
 export type RetryPolicy = { readonly kind: 'bounded'; readonly attempts: number } | { readonly kind: 'background' };
 
 /** What paging needs beyond a single request. */
-export interface PagerContext extends RestRequestContext {
-  readonly baseUrl: string;
+export interface PagerContext extends RestTransport {
+  readonly signer: KalshiSigner;
   readonly pageSize: number;
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
@@ -28,7 +29,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 /** Waits `ms` on the context clock; rejects with `signal.reason` when `signal` aborts. */
-export function sleep(context: Pick<RestRequestContext, 'clock'>, ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(context: Pick<RestTransport, 'clock'>, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);
@@ -83,6 +84,20 @@ async function withRetry<T>(
   }
 }
 
+/** One decoded page: raw market entries and the next cursor (`''` on the last page). */
+interface MarketsPage {
+  readonly markets: readonly unknown[];
+  readonly cursor: string;
+}
+
+function decodePage(body: unknown): MarketsPage {
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as { markets?: unknown }).markets)) {
+    throw new ProtocolError('rest-body', 'GET /markets returned a body without a markets array');
+  }
+  const { markets, cursor } = body as { markets: unknown[]; cursor?: unknown };
+  return { markets, cursor: typeof cursor === 'string' ? cursor : '' };
+}
+
 /**
  * Pages through `GET {baseUrl}/markets?status=open&limit={pageSize}&cursor=…` until the cursor is empty,
  * calling `onMarket` for every entry with a string `ticker`. Each page is retried on its own per `policy`.
@@ -96,11 +111,10 @@ export async function fetchOpenMarkets(
 ): Promise<void> {
   let cursor = '';
   for (let page = 0; page < maxPages; page += 1) {
-    const url = new URL(`${context.baseUrl}/markets`);
-    url.searchParams.set('status', 'open');
-    url.searchParams.set('limit', String(context.pageSize));
-    if (cursor !== '') url.searchParams.set('cursor', cursor);
-    const result = await withRetry(context, policy, signal, () => requestMarketsPage(context, url, signal));
+    const query = { status: 'open', limit: context.pageSize, cursor: cursor === '' ? undefined : cursor };
+    const result = await withRetry(context, policy, signal, async () =>
+      decodePage(await restRequest(context, { path: '/markets', query, signer: context.signer, signal })),
+    );
     for (const entry of result.markets) {
       if (typeof entry === 'object' && entry !== null && typeof (entry as { ticker?: unknown }).ticker === 'string') {
         onMarket(entry as RestMarket);

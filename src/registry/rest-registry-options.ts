@@ -4,6 +4,7 @@ import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { silentLogger } from '../ports/logger';
 import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
+import { DEFAULT_MAX_RESPONSE_BYTES, resolveRestBaseUrl } from './rest-request';
 
 /** Kalshi REST API bases (`…/trade-api/v2`) for {@link KalshiRestRegistryOptions.baseUrl}. */
 export const KALSHI_REST_URLS = Object.freeze({
@@ -97,6 +98,19 @@ export interface KalshiRestRegistryOptions {
    * @default 15_000
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Largest response body in bytes; a larger body fails the request (`ProtocolError`, reason
+   * `rest-body-too-large`) before it is read whole. A full 1000-market page is about 2-3 MB.
+   * @default 16_777_216 (16 MiB)
+   */
+  readonly maxResponseBytes?: number;
+  /**
+   * Allow `http://` to non-loopback hosts. Without it, `baseUrl` must be `https://` unless its host is
+   * `localhost`, `127.0.0.0/8` or `::1` (the same rule and option as the WebSocket client's). TLS
+   * certificate verification is never disabled either way.
+   * @default false
+   */
+  readonly allowInsecureTransport?: boolean;
 }
 
 /** Defaults of {@link KalshiRestRegistryOptions}. */
@@ -114,6 +128,10 @@ export const restRegistryDefaults = Object.freeze({
   }),
   /** Per-request timeout, ms. */
   requestTimeoutMs: 15_000,
+  /** Response body cap, bytes (16 MiB). */
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+  /** `http://` only to loopback hosts. */
+  allowInsecureTransport: false,
   /** Attempts of one request during the first load and `refresh()` before they reject. */
   initialAttempts: 5,
 } as const);
@@ -133,6 +151,7 @@ export interface ResolvedRestRegistryOptions {
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
   readonly requestTimeoutMs: number;
+  readonly maxResponseBytes: number;
 }
 
 function positive(option: string, value: unknown, fallback: number, integer = false): number {
@@ -164,16 +183,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function resolveRestRegistryOptions(options: KalshiRestRegistryOptions): ResolvedRestRegistryOptions {
   if (!isObject(options)) throw new ConfigError('options', 'must be an object');
-  let baseUrl: URL;
-  try {
-    baseUrl = new URL(String(options.baseUrl));
-  } catch (error) {
-    throw new ConfigError('baseUrl', `must be an absolute http(s) URL, got ${String(options.baseUrl)}`, { cause: error });
-  }
-  if (typeof options.baseUrl !== 'string' || (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:')) {
-    throw new ConfigError('baseUrl', `must be an absolute http(s) URL, got ${String(options.baseUrl)}`);
-  }
-  if (baseUrl.search !== '' || baseUrl.hash !== '') throw new ConfigError('baseUrl', 'must not have a query or fragment');
+  const insecure: unknown = options.allowInsecureTransport ?? restRegistryDefaults.allowInsecureTransport;
+  if (typeof insecure !== 'boolean') throw new ConfigError('allowInsecureTransport', `must be a boolean, got ${String(insecure)}`);
+  const baseUrl = resolveRestBaseUrl('baseUrl', options.baseUrl, insecure);
   const signer: unknown = options.signer;
   if (!isObject(signer) || typeof signer.headers !== 'function') {
     throw new ConfigError('signer', 'must be a KalshiSigner (an object with headers())');
@@ -204,8 +216,7 @@ export function resolveRestRegistryOptions(options: KalshiRestRegistryOptions): 
   const pageSize = positive('pageSize', options.pageSize, defaults.pageSize, true);
   if (pageSize > 1000) throw new ConfigError('pageSize', `must be at most 1000, got ${pageSize}`);
   return {
-    // Drop trailing slashes so `${baseUrl}/markets` never has `//`.
-    baseUrl: baseUrl.href.replace(/\/+$/, ''),
+    baseUrl,
     signer: signer as unknown as KalshiSigner,
     reconcileIntervalMs: positive('reconcileIntervalMs', options.reconcileIntervalMs, defaults.reconcileIntervalMs),
     pageSize,
@@ -218,5 +229,6 @@ export function resolveRestRegistryOptions(options: KalshiRestRegistryOptions): 
     initialDelayMs,
     maxDelayMs,
     requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, defaults.requestTimeoutMs),
+    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, defaults.maxResponseBytes, true),
   };
 }
