@@ -157,9 +157,11 @@ export class Reconnector {
     if (this.#failedDials >= options.maxAttempts) throw new MaxAttemptsReached(error);
     let delay = backoffDelay(this.#level, options);
     if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) {
-      // 429: the whole pool holds its dials, and this slot waits at least what the server asked.
-      this.ctx.admission.holdFor(error.retryAfterMs);
-      delay = Math.max(delay, error.retryAfterMs);
+      // 429: the whole pool holds its dials, and this slot waits at least what the server asked, but never
+      // longer than reconnect.maxDelayMs: a hostile or broken Retry-After must not freeze the pool.
+      const serverDelay = Math.min(error.retryAfterMs, options.maxDelayMs);
+      this.ctx.admission.holdFor(serverDelay);
+      delay = Math.max(delay, serverDelay);
     }
     return delay;
   }

@@ -1,4 +1,5 @@
 import type { RawData } from 'ws';
+import { clampTimerDelay } from '../../ports/clock';
 import { replyError } from './command-env';
 import type { CommandEnv, ParsedCommand } from './command-env';
 import { listSubscriptions, subscribe, unsubscribe } from './command-subscribe';
@@ -69,7 +70,7 @@ export class CommandRouter {
       const timer = setTimeout(() => {
         session.timers.delete(timer);
         if (session.open) this.execute(session, command);
-      }, session.delayMs);
+      }, clampTimerDelay(session.delayMs));
       session.timers.add(timer);
       return;
     }
