@@ -89,6 +89,21 @@ function loadPrivateKey(key: unknown): KeyObject {
   return keyObject;
 }
 
+// Kalshi key ids are UUIDs (36 characters); anything printable up to 128 characters is let through, so a
+// future id format still works, but nothing that could break or be quoted in an HTTP header.
+const KEY_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+/** @throws {ConfigError} when `keyId` is not 1-128 visible ASCII characters; the value is never echoed. */
+function checkKeyId(keyId: unknown): asserts keyId is string {
+  if (typeof keyId !== 'string' || keyId.trim() === '') throw new ConfigError('keyId', 'must be a non-empty string');
+  if (!KEY_ID_PATTERN.test(keyId)) {
+    throw new ConfigError(
+      'keyId',
+      `must be 1-128 visible ASCII characters (Kalshi key ids are UUIDs); got ${keyId.length} characters, not shown`,
+    );
+  }
+}
+
 function toBase64(result: unknown): string {
   if (typeof result === 'string') {
     if (result === '') throw new ConfigError('sign', 'returned an empty signature');
@@ -108,7 +123,7 @@ function toBase64(result: unknown): string {
  * The key id and key stay in a closure: the returned frozen object shows only `headers`, and
  * `String()`, `JSON.stringify` and `util.inspect` print `KalshiSigner { keyId: [redacted] }`.
  *
- * @throws {ConfigError} at once when `keyId` is empty, `privateKey` is not a parsable RSA private key,
+ * @throws {ConfigError} at once when `keyId` is empty or not 1-128 visible ASCII characters (a UUID, as Kalshi issues), `privateKey` is not a parsable RSA private key,
  * or neither `privateKey` nor `sign` is given (messages never contain the key id or key).
  * @example
  * const signer = createKalshiSigner({ keyId: process.env.KALSHI_KEY_ID!, privateKey: pem });
@@ -119,9 +134,8 @@ export function createKalshiSigner(options: KalshiSignerOptions): KalshiSigner {
     throw new ConfigError('options', 'must be an object');
   }
   const { keyId, clock } = options as { keyId?: unknown; clock?: unknown };
-  if (typeof keyId !== 'string' || keyId.trim() === '') {
-    throw new ConfigError('keyId', 'must be a non-empty string');
-  }
+  checkKeyId(keyId);
+  const id: string = keyId;
   if (clock !== undefined && (typeof clock !== 'object' || clock === null || typeof (clock as SignerClock).now !== 'function')) {
     throw new ConfigError('clock', 'must be an object with a now() method');
   }
@@ -151,7 +165,7 @@ export function createKalshiSigner(options: KalshiSignerOptions): KalshiSigner {
     const signature = await signMessage(signedMessage(timestamp, method, path), signal);
     signal?.throwIfAborted();
     return {
-      'KALSHI-ACCESS-KEY': keyId as string,
+      'KALSHI-ACCESS-KEY': id,
       'KALSHI-ACCESS-TIMESTAMP': timestamp,
       'KALSHI-ACCESS-SIGNATURE': signature,
     };

@@ -147,6 +147,7 @@ describe('REST redirects are refused (#19)', () => {
       response.end();
     });
     const error = (await failure(registry(`${server.url}/trade-api/v2`).markets())) as RedirectError;
+    // eslint-disable-next-line no-control-regex
     expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(error.location).toBe('https://evil.example/ 31mred x');
   });
@@ -190,7 +191,7 @@ describe('REST privacy in every state (#19)', () => {
     [401, 'KWP_AUTH'],
     [429, 'KWP_RATE_LIMITED'],
   ] as const)('HTTP %i: error, logs and util.inspect are clean', async (status, code) => {
-    sim.faults.rejectHandshakes({ status, applyTo: 'rest', retryAfterSeconds: status === 429 ? 0 : undefined });
+    sim.faults.rejectHandshakes({ status, applyTo: 'rest', ...(status === 429 ? { retryAfterSeconds: 0 } : {}) });
     const r = registry(sim.restUrl);
     const error = await failure(r.markets());
     expect(isKalshiWsPoolError(error, code)).toBe(true);
