@@ -3,10 +3,11 @@
  *
  *   kalshi-ws-pool-sim --port 8080 --markets 5000 --rate 2000 [--public-key PATH ...] [--key-id ID] [--key-out PATH]
  *
- * Without --public-key it generates a key pair, writes the private key PEM (mode 0600) to --key-out or a
- * file in the OS temp directory, and prints the key id and that path. Ctrl-C / SIGTERM close it cleanly.
+ * Without --public-key it generates a key pair, writes the private key PEM (mode 0600, exclusive create) to
+ * --key-out or to a fresh private directory under the OS temp directory, prints the key id and that path,
+ * and deletes the file again on close or exit. Ctrl-C / SIGTERM close it cleanly.
  */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +26,7 @@ const USAGE = `Usage: kalshi-ws-pool-sim [options]
   --ping-interval MS     heartbeat ping interval (default 10000, 0 = off)
   --public-key PATH      trusted public key PEM (repeatable); default: generate a key pair
   --key-id ID            only accept this KALSHI-ACCESS-KEY
-  --key-out PATH         where to write the generated private key (default: a file in the temp dir)
+  --key-out PATH         where to write the generated private key (default: a fresh private temp dir; deleted on exit)
   --max-markets-per-sub N    error 26 beyond N markets on one subscription
   --max-commands-per-sec N   error 27 beyond N commands per second on one subscription
   --max-connections-per-key N  HTTP 429 beyond N connections per key
@@ -39,6 +40,16 @@ function number(name: string, value: string | undefined, fallback: number): numb
     process.exit(2);
   }
   return parsed;
+}
+
+let keyFile: string | undefined;
+let privateDir: string | undefined;
+
+/** Deletes the generated key file (and its private directory); safe to call twice. */
+function removeKeyFile(): void {
+  if (keyFile !== undefined) rmSync(keyFile, { force: true });
+  if (privateDir !== undefined) rmSync(privateDir, { recursive: true, force: true });
+  keyFile = privateDir = undefined;
 }
 
 async function main(): Promise<void> {
@@ -92,16 +103,21 @@ async function main(): Promise<void> {
   console.log(`  rest:      ${sim.restUrl}/markets`);
   console.log(`  markets:   ${sim.markets.length}`);
   if (sim.credentials !== undefined) {
-    const keyOut = values['key-out'] ?? join(tmpdir(), `kalshi-ws-pool-sim-${process.pid}.pem`);
-    writeFileSync(keyOut, sim.credentials.privateKeyPem, { mode: 0o600 });
-    chmodSync(keyOut, 0o600);
+    // A fresh private directory (mode 0700, unpredictable name) and an exclusive create (`wx`: fails if
+    // anything, a symlink included, is already there) with mode 0600; no chmod that could follow a link.
+    if (values['key-out'] === undefined) privateDir = mkdtempSync(join(tmpdir(), 'kalshi-ws-pool-sim-'));
+    const keyOut = values['key-out'] ?? join(privateDir!, 'private-key.pem');
+    writeFileSync(keyOut, sim.credentials.privateKeyPem, { mode: 0o600, flag: 'wx' });
+    keyFile = keyOut;
     console.log(`  key id:    ${sim.credentials.keyId}`);
     console.log(`  key file:  ${keyOut}`);
   }
   let stopping = false;
+  process.once('exit', removeKeyFile);
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    removeKeyFile();
     console.log(`${signal}: closing`);
     sim.close().then(
       () => process.exit(0),

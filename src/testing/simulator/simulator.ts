@@ -289,13 +289,30 @@ class KalshiSimulator implements Simulator {
  * // …
  * await sim.close();
  */
+const REDACTED_CREDENTIALS = 'SimulatorCredentials { keyId: [redacted], privateKeyPem: [redacted] }';
+
+// Same shape as the signer's redaction: the fields stay readable, but every textual view
+// (util.inspect of the simulator, String, JSON) shows the redacted string instead of the key.
+const credentialsPrototype: object = Object.freeze({
+  toString: (): string => REDACTED_CREDENTIALS,
+  toJSON: (): string => REDACTED_CREDENTIALS,
+  [Symbol.for('nodejs.util.inspect.custom')]: (): string => REDACTED_CREDENTIALS,
+});
+
+function redactedCredentials(keyId: string, privateKeyPem: string): SimulatorCredentials {
+  const credentials = Object.create(credentialsPrototype) as SimulatorCredentials;
+  Object.defineProperty(credentials, 'keyId', { value: keyId, enumerable: true });
+  Object.defineProperty(credentials, 'privateKeyPem', { value: privateKeyPem, enumerable: true });
+  return Object.freeze(credentials);
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const resolved = resolveSimulatorOptions(options);
   let credentials: SimulatorCredentials | undefined;
   let keys = resolved.publicKeys === undefined ? undefined : toPublicKeys(resolved.publicKeys);
   if (keys === undefined) {
     const generated = await generateCredentials();
-    credentials = Object.freeze({ keyId: resolved.keyId ?? generated.keyId, privateKeyPem: generated.privateKeyPem });
+    credentials = redactedCredentials(resolved.keyId ?? generated.keyId, generated.privateKeyPem);
     keys = [generated.publicKey];
   }
   const simulator = new KalshiSimulator(resolved, new AuthVerifier(keys, resolved.keyId, resolved.timestampWindowMs), credentials);
