@@ -9,7 +9,7 @@ import { silentLogger } from '../ports/logger';
 import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
 
 /**
- * A WebSocket constructor: `ws`/`isomorphic-ws` (Node; signed headers are sent), or a browser-style
+ * A WebSocket constructor: `ws` (Node; signed headers are sent), or a browser-style
  * class such as mock-socket's or `globalThis.WebSocket` (no handshake headers: tests and unsigned use only).
  */
 export type WebSocketConstructor = new (url: string, ...rest: never[]) => object;
@@ -67,7 +67,7 @@ export interface KalshiClientOptions {
    * @default false
    */
   readonly allowInsecureTransport?: boolean;
-  /** WebSocket constructor override (mock-socket in tests). @default isomorphic-ws */
+  /** WebSocket constructor override (mock-socket in tests). @default ws */
   readonly WebSocket?: WebSocketConstructor;
 }
 

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import NodeWebSocket from 'isomorphic-ws';
+import NodeWebSocket from 'ws';
 import type { KalshiAuthHeaders } from '../protocol/kalshi/auth-headers';
 import type { WebSocketConstructor } from './kalshi-client-options';
 
