@@ -30,7 +30,7 @@ export function clampTimerDelay(ms: number): number {
 
 /**
  * The real clock: `Date.now()` and the global timers (looked up at call time, so fake timers work).
- * Delays are clamped with {@link clampTimerDelay}, so an oversized delay waits the maximum instead of 1 ms.
+ * Delays are clamped to 2^31-1 ms (`clampTimerDelay`), so an oversized delay waits the maximum instead of 1 ms.
  */
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),

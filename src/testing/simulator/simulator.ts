@@ -276,19 +276,6 @@ class KalshiSimulator implements Simulator {
   }
 }
 
-/**
- * Start a protocol-faithful Kalshi market-data simulator: WebSocket at `/trade-api/ws/v2` and REST
- * market discovery at `/trade-api/v2/markets` on one port, with signed-handshake checks, Kalshi's
- * seq accounting and error codes, generated traffic and fault injection.
- *
- * @throws {ConfigError} for invalid options (naming the option) or unparsable public keys.
- * @example
- * const sim = await startSimulator({ markets: 50, traffic: { orderbookDeltasPerSecond: 500 } });
- * const signer = createKalshiSigner({ keyId: sim.credentials!.keyId, privateKey: sim.credentials!.privateKeyPem });
- * const ws = new WebSocket(sim.url, { headers: { ...(await signer.headers('GET', '/trade-api/ws/v2')) } });
- * // …
- * await sim.close();
- */
 const REDACTED_CREDENTIALS = 'SimulatorCredentials { keyId: [redacted], privateKeyPem: [redacted] }';
 
 // Same shape as the signer's redaction: the fields stay readable, but every textual view
@@ -306,6 +293,19 @@ function redactedCredentials(keyId: string, privateKeyPem: string): SimulatorCre
   return Object.freeze(credentials);
 }
 
+/**
+ * Start a protocol-faithful Kalshi market-data simulator: WebSocket at `/trade-api/ws/v2` and REST
+ * market discovery at `/trade-api/v2/markets` on one port, with signed-handshake checks, Kalshi's
+ * seq accounting and error codes, generated traffic and fault injection.
+ *
+ * @throws {ConfigError} for invalid options (naming the option) or unparsable public keys.
+ * @example
+ * const sim = await startSimulator({ markets: 50, traffic: { orderbookDeltasPerSecond: 500 } });
+ * const signer = createKalshiSigner({ keyId: sim.credentials!.keyId, privateKey: sim.credentials!.privateKeyPem });
+ * const ws = new WebSocket(sim.url, { headers: { ...(await signer.headers('GET', '/trade-api/ws/v2')) } });
+ * // …
+ * await sim.close();
+ */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const resolved = resolveSimulatorOptions(options);
   let credentials: SimulatorCredentials | undefined;
