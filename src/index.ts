@@ -34,45 +34,19 @@ export { silentLogger } from './ports/logger';
 export type { MarketChange, MarketChangeListener, Registry } from './ports/registry';
 export type { Router } from './ports/router';
 
-// protocol
+// protocol: channel names and handshake signing. The byte-level wire layer (envelope scanner, reply
+// classification, command builders, Kalshi error-code table) is the `kalshi-ws-pool/protocol` subpath.
 export { Channel } from './protocol/kalshi/channels';
 export type { ChannelName, UpdateAction } from './protocol/kalshi/channels';
-export type { EnvelopeScan, ScanFailure } from './protocol/kalshi/envelope';
-export { createEnvelopeScan } from './protocol/kalshi/envelope';
 export type { KalshiAuthHeaders, KalshiSigner } from './protocol/kalshi/auth-headers';
 export { WS_SIGN_PATH } from './protocol/kalshi/auth-headers';
-// protocol (implementation exports are added below by the protocol layer)
-export { createKalshiSigner, verifyKalshiSignature } from './protocol/kalshi/signer';
+export { createKalshiSigner } from './protocol/kalshi/signer';
 export type {
   KalshiCustomSignerOptions,
   KalshiKeySignerOptions,
   KalshiSignerOptions,
   SignerClock,
 } from './protocol/kalshi/signer';
-export { KNOWN_MESSAGE_TYPES, scanEnvelope } from './protocol/kalshi/envelope-scanner';
-export { KALSHI_ERROR_CODES, classifyKalshiError, kalshiErrorDescription } from './protocol/kalshi/error-codes';
-export type { KalshiErrorInfo } from './protocol/kalshi/error-codes';
-export { classifyReply, toRejectedError } from './protocol/kalshi/replies';
-export type {
-  ErrorReply,
-  ListReply,
-  ListedSubscription,
-  MalformedReply,
-  OkReply,
-  Reply,
-  SubscribedReply,
-  UnsubscribedReply,
-  UpdatedReply,
-} from './protocol/kalshi/replies';
-export {
-  buildListSubscriptions,
-  buildSubscribe,
-  buildUnsubscribe,
-  buildUpdateSubscription,
-  buildUpdateSubscriptionFromSids,
-  encodeCommand,
-} from './protocol/kalshi/commands';
-export type { KalshiCommand, SubscribeCommandOptions } from './protocol/kalshi/commands';
 
 // client
 export type {

@@ -3,8 +3,8 @@
  * `raw` only counts, `json` does `JSON.parse` and a seq check, `scan` runs the SDK's byte scanner
  * (`scanEnvelope`) and the same seq check. The sink (count or latency) is the same for all.
  */
-import { createEnvelopeScan } from 'kalshi-ws-pool';
-import type { EnvelopeScan } from 'kalshi-ws-pool';
+import { createEnvelopeScan } from 'kalshi-ws-pool/protocol';
+import type { EnvelopeScan } from 'kalshi-ws-pool/protocol';
 
 /** A baseline variant name. */
 export type RawVariant = 'raw' | 'json' | 'scan';

@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { scanEnvelope } from '../../src/index';
+import { scanEnvelope } from '../../src/protocol/index';
 import type { ConnectionManager, DisconnectedEvent, GapEvent, RawMessage, RepairEvent, ResubscribeEvent } from '../../src/index';
 
 /** Heap and RSS at one moment, in MB. */

@@ -2,6 +2,7 @@ import { ConfigError } from '../errors';
 import { isTransportAllowed } from '../internal/transport-policy';
 
 export { isLoopbackHost } from '../internal/transport-policy';
+import { MAX_INT32, readBoolean, readDuration, readNumber, readOptions, requireMethods } from '../internal/validate';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
@@ -50,7 +51,7 @@ export interface KalshiClientOptions {
   readonly closeTimeoutMs?: number;
   /**
    * Largest inbound message in bytes; a bigger one ends the connection (`protocolError` `oversized`, then close kind `error`).
-   * @default 16 MiB
+   * @default 16 MiB (at most 2^31-1)
    */
   readonly maxPayload?: number;
   /**
@@ -110,25 +111,19 @@ export interface ResolvedKalshiClientOptions {
   readonly WebSocket: WebSocketConstructor | undefined;
 }
 
-/** Largest delay a JS timer accepts. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 /**
  * Throws {@link ConfigError} unless `value` is a finite duration in `(0, 2^31-1]` (or `[0, …]` when `allowZero`).
  * @throws {ConfigError} naming `option`.
  */
 export function checkDuration(option: string, value: unknown, allowZero = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value > MAX_TIMER_MS || value < 0 || (value === 0 && !allowZero)) {
-    const range = allowZero ? '>= 0' : '> 0';
-    throw new ConfigError(option, `expected a finite number of ms ${range} and <= ${MAX_TIMER_MS}, got ${String(value)}`);
-  }
-  return value;
+  if (value === undefined) throw new ConfigError(option, 'must be a number, got undefined');
+  return readDuration(value, 0, option, allowZero);
 }
 
-function checkBoolean(option: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ConfigError(option, `expected a boolean, got ${String(value)}`);
-  return value;
-}
+/** Every key of {@link KalshiClientOptions} (internal); anything else is a typo and rejected. */
+export const CLIENT_OPTION_KEYS: readonly string[] = Object.freeze([
+  ...Object.keys(kalshiClientDefaults), 'url', 'signer', 'connectionId', 'clock', 'logger', 'WebSocket',
+]);
 
 function checkUrl(value: unknown, allowInsecure: boolean): URL {
   if (typeof value !== 'string' || value === '') throw new ConfigError('url', 'expected a non-empty string');
@@ -156,12 +151,10 @@ function checkUrl(value: unknown, allowInsecure: boolean): URL {
  * @throws {ConfigError} naming the first bad option and its value.
  */
 export function resolveKalshiClientOptions(options: KalshiClientOptions): ResolvedKalshiClientOptions {
-  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'expected an object');
+  if (options === undefined) throw new ConfigError('options', 'must be an object, got undefined');
+  readOptions(options, '', CLIENT_OPTION_KEYS);
   const d = kalshiClientDefaults;
-  const allowInsecureTransport = checkBoolean(
-    'allowInsecureTransport',
-    options.allowInsecureTransport ?? d.allowInsecureTransport,
-  );
+  const allowInsecureTransport = readBoolean(options.allowInsecureTransport, d.allowInsecureTransport, 'allowInsecureTransport');
   const url = checkUrl(options.url, allowInsecureTransport);
   const signer: unknown = options.signer;
   if (typeof signer !== 'object' || signer === null || typeof (signer as KalshiSigner).headers !== 'function') {
@@ -171,32 +164,30 @@ export function resolveKalshiClientOptions(options: KalshiClientOptions): Resolv
   if (connectionId !== undefined && (!Number.isSafeInteger(connectionId) || connectionId < 0)) {
     throw new ConfigError('connectionId', `expected an integer >= 0, got ${String(connectionId)}`);
   }
-  const maxPayload = options.maxPayload ?? d.maxPayload;
-  if (!Number.isSafeInteger(maxPayload) || maxPayload <= 0) {
-    throw new ConfigError('maxPayload', `expected an integer number of bytes > 0, got ${String(maxPayload)}`);
-  }
+  // ws stores the limit with `| 0`: 2^32 would mean "no limit" and 2^32+1000 a limit of 1000 bytes.
+  const maxPayload = readNumber(options.maxPayload, d.maxPayload, 'maxPayload', { min: 1, max: MAX_INT32, integer: true });
   const WebSocket = options.WebSocket;
   if (WebSocket !== undefined && typeof WebSocket !== 'function') {
     throw new ConfigError('WebSocket', 'expected a WebSocket constructor');
   }
   const clock = options.clock ?? systemClock;
-  if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
-    throw new ConfigError('clock', 'expected a Clock with now, setTimeout and clearTimeout');
-  }
+  requireMethods(clock, 'clock', ['now', 'setTimeout', 'clearTimeout']);
+  const logger = options.logger ?? silentLogger;
+  requireMethods(logger, 'logger', ['debug', 'info', 'warn', 'error']);
   return {
     url: url.href,
     host: url.host,
     signer: options.signer,
     connectionId,
-    dialTimeoutMs: checkDuration('dialTimeoutMs', options.dialTimeoutMs ?? d.dialTimeoutMs),
-    commandTimeoutMs: checkDuration('commandTimeoutMs', options.commandTimeoutMs ?? d.commandTimeoutMs),
-    staleAfterMs: checkDuration('staleAfterMs', options.staleAfterMs ?? d.staleAfterMs),
-    pingIntervalMs: checkDuration('pingIntervalMs', options.pingIntervalMs ?? d.pingIntervalMs, true),
-    closeTimeoutMs: checkDuration('closeTimeoutMs', options.closeTimeoutMs ?? d.closeTimeoutMs),
+    dialTimeoutMs: readDuration(options.dialTimeoutMs, d.dialTimeoutMs, 'dialTimeoutMs', false),
+    commandTimeoutMs: readDuration(options.commandTimeoutMs, d.commandTimeoutMs, 'commandTimeoutMs', false),
+    staleAfterMs: readDuration(options.staleAfterMs, d.staleAfterMs, 'staleAfterMs', false),
+    pingIntervalMs: readDuration(options.pingIntervalMs, d.pingIntervalMs, 'pingIntervalMs'),
+    closeTimeoutMs: readDuration(options.closeTimeoutMs, d.closeTimeoutMs, 'closeTimeoutMs', false),
     maxPayload,
-    perMessageDeflate: checkBoolean('perMessageDeflate', options.perMessageDeflate ?? d.perMessageDeflate),
+    perMessageDeflate: readBoolean(options.perMessageDeflate, d.perMessageDeflate, 'perMessageDeflate'),
     clock,
-    logger: options.logger ?? silentLogger,
+    logger,
     allowInsecureTransport,
     WebSocket,
   };

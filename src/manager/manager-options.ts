@@ -5,8 +5,10 @@
  */
 import type { ClientFactory } from '../client/client';
 import type { KalshiClientOptions } from '../client/kalshi-client-options';
-import { resolveKalshiClientOptions } from '../client/kalshi-client-options';
+import { CLIENT_OPTION_KEYS, resolveKalshiClientOptions } from '../client/kalshi-client-options';
 import { ConfigError } from '../errors';
+import { describeValue, MAX_INT32, readBoolean, readDuration, readNumber, readOneOf, readOptions, requireMethods } from '../internal/validate';
+import type { OptionBag } from '../internal/validate';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
@@ -264,84 +266,59 @@ export const managerDefaults = Object.freeze({
   closeTimeoutMs: 10_000,
 });
 
-type Bag = Readonly<Record<string, unknown>>;
+/** Every top-level option: those with a default plus the ports and the client source. */
+const TOP_KEYS: readonly string[] = [
+  ...Object.keys(managerDefaults), 'clientFactory', 'url', 'signer', 'client', 'registry', 'router', 'clock', 'logger',
+];
 
-function bag(value: unknown, name: string): Bag {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(name, `must be an object, got ${describe(value)}`);
-  }
-  return value as Bag;
-}
+/** Client options the manager forwards; `url`, `signer` and `connectionId` are its own. */
+const CLIENT_KEYS: readonly string[] = CLIENT_OPTION_KEYS.filter((key) => key !== 'url' && key !== 'signer' && key !== 'connectionId');
 
-function describe(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return value === null ? 'null' : typeof value;
-}
-
-function num(value: unknown, fallback: number, name: string, min: number, options?: { integer?: boolean; infinite?: boolean }): number {
-  if (value === undefined) return fallback;
-  const ok =
-    typeof value === 'number' &&
-    !Number.isNaN(value) &&
-    value >= min &&
-    (Number.isFinite(value) ? options?.integer !== true || Number.isInteger(value) : options?.infinite === true);
-  if (!ok) {
-    const kind = options?.integer === true ? 'an integer' : 'a number';
-    throw new ConfigError(name, `must be ${kind} >= ${min}${options?.infinite === true ? ' (or Infinity)' : ''}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function bool(value: unknown, fallback: boolean, name: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new ConfigError(name, `must be a boolean, got ${describe(value)}`);
-  return value;
-}
-
-function oneOf<T extends string>(value: unknown, fallback: T, name: string, allowed: readonly T[]): T {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(name, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
-  }
-  return value as T;
-}
-
-function hasMethods(value: unknown, name: string, methods: readonly string[]): void {
-  if (typeof value !== 'object' || value === null) throw new ConfigError(name, `must be an object, got ${describe(value)}`);
-  for (const method of methods) {
-    if (typeof (value as Bag)[method] !== 'function') throw new ConfigError(name, `must have a ${method}() method`);
-  }
-}
-
-function resolveClientSource(o: Bag): Pick<ResolvedManagerOptions, 'clientFactory' | 'url' | 'signer' | 'client'> {
+function resolveClientSource(o: OptionBag): Pick<ResolvedManagerOptions, 'clientFactory' | 'url' | 'signer' | 'client'> {
   const { clientFactory, url, signer, client } = o;
   if (clientFactory !== undefined) {
-    if (typeof clientFactory !== 'function') throw new ConfigError('clientFactory', `must be a function, got ${describe(clientFactory)}`);
+    if (typeof clientFactory !== 'function') throw new ConfigError('clientFactory', `must be a function, got ${describeValue(clientFactory)}`);
     for (const [key, value] of [['url', url], ['signer', signer], ['client', client]] as const) {
       if (value !== undefined) throw new ConfigError(key, 'give either clientFactory or url + signer, not both');
     }
     return { clientFactory: clientFactory as ClientFactory, url: undefined, signer: undefined, client: {} };
   }
   if (url === undefined && signer === undefined) throw new ConfigError('clientFactory', 'give either clientFactory or url + signer');
-  if (typeof url !== 'string' || !/^wss?:\/\//i.test(url)) throw new ConfigError('url', `must be a ws:// or wss:// URL, got ${describe(url)}`);
-  hasMethods(signer, 'signer', ['headers']);
-  const clientOptions = bag(client, 'client') as ManagerClientOptions;
-  // Validate what every dial will build now (ws:// to a non-loopback host, bad timeouts): a ConfigError
-  // at a dial would be retried by the reconnect loop forever instead of failing here.
-  resolveKalshiClientOptions({ ...clientOptions, url, signer: signer as KalshiSigner });
+  if (typeof url !== 'string' || !/^wss?:\/\//i.test(url)) throw new ConfigError('url', `must be a ws:// or wss:// URL, got ${describeValue(url)}`);
+  requireMethods(signer, 'signer', ['headers']);
+  const clientOptions = readOptions(client, 'client', CLIENT_KEYS) as ManagerClientOptions;
+  // Validate exactly what every dial will build, with the client's own rules (ws:// to a non-loopback host,
+  // timeouts, maxPayload, and the manager-level closeTimeoutMs/clock it forwards): a ConfigError at a dial
+  // would otherwise fail every slot, and is never worth retrying.
+  try {
+    resolveKalshiClientOptions({ ...forwardedClientOptions(o), ...clientOptions, url, signer: signer as KalshiSigner });
+  } catch (error) {
+    if (error instanceof ConfigError && CLIENT_KEYS.includes(error.option) && clientOptions[error.option as keyof ManagerClientOptions] !== undefined) {
+      throw new ConfigError(`client.${error.option}`, error.message.slice(error.option.length + 2), { cause: error });
+    }
+    throw error;
+  }
   return { clientFactory: undefined, url, signer: signer as KalshiSigner, client: clientOptions };
 }
 
+/** The manager options every built client inherits (the manager's own `client` options win). */
+function forwardedClientOptions(o: OptionBag): Partial<KalshiClientOptions> {
+  const forwarded: { closeTimeoutMs?: number; clock?: Clock } = {};
+  if (o['closeTimeoutMs'] !== undefined) forwarded.closeTimeoutMs = o['closeTimeoutMs'] as number;
+  if (o['clock'] !== undefined) forwarded.clock = o['clock'] as Clock;
+  return forwarded;
+}
+
+const INT = { integer: true, max: MAX_INT32 } as const;
+
 function resolveLayout(value: unknown): LayoutCounts {
-  const l = bag(value, 'layout');
+  const l = readOptions(value, 'layout', Object.keys(managerDefaults.layout));
   const d = managerDefaults.layout;
   const layout = {
-    ticker: num(l['ticker'], d.ticker, 'layout.ticker', 0, { integer: true }),
-    trade: num(l['trade'], d.trade, 'layout.trade', 0, { integer: true }),
-    lifecycle: num(l['lifecycle'], d.lifecycle, 'layout.lifecycle', 0, { integer: true }),
-    orderbook: num(l['orderbook'], d.orderbook, 'layout.orderbook', 0, { integer: true }),
+    ticker: readNumber(l['ticker'], d.ticker, 'layout.ticker', INT),
+    trade: readNumber(l['trade'], d.trade, 'layout.trade', INT),
+    lifecycle: readNumber(l['lifecycle'], d.lifecycle, 'layout.lifecycle', INT),
+    orderbook: readNumber(l['orderbook'], d.orderbook, 'layout.orderbook', INT),
   };
   const total = layout.ticker + layout.trade + layout.lifecycle + layout.orderbook;
   if (total < 1) throw new ConfigError('layout', 'must have at least one slot');
@@ -350,91 +327,95 @@ function resolveLayout(value: unknown): LayoutCounts {
 }
 
 /**
- * Applies defaults and validates every option.
- * @throws {ConfigError} naming the first bad option and its value.
+ * Applies defaults and validates every option, rejecting unknown keys at every level.
+ * @throws {ConfigError} naming the first bad option (as written by the caller) and its value.
  */
 export function resolveManagerOptions(options: ConnectionManagerOptions): ResolvedManagerOptions {
-  const o = bag(options, 'options');
+  if (options === undefined) throw new ConfigError('options', 'must be an object, got undefined');
+  const o = readOptions(options, '', TOP_KEYS);
   const d = managerDefaults;
+  requireMethods(o['registry'], 'registry', ['markets', 'onChange']);
+  if (o['router'] !== undefined) requireMethods(o['router'], 'router', ['route']);
+  if (o['clock'] !== undefined) requireMethods(o['clock'], 'clock', ['now', 'setTimeout', 'clearTimeout']);
+  if (o['logger'] !== undefined) requireMethods(o['logger'], 'logger', ['debug', 'info', 'warn', 'error']);
+  // Checked before the client source: with url + signer the client rules apply to it too (> 0).
+  const closeTimeoutMs = readDuration(o['closeTimeoutMs'], d.closeTimeoutMs, 'closeTimeoutMs', false);
   const source = resolveClientSource(o);
-  hasMethods(o['registry'], 'registry', ['markets', 'onChange']);
-  if (o['router'] !== undefined) hasMethods(o['router'], 'router', ['route']);
-  if (o['clock'] !== undefined) hasMethods(o['clock'], 'clock', ['now', 'setTimeout', 'clearTimeout']);
-  if (o['logger'] !== undefined) hasMethods(o['logger'], 'logger', ['debug', 'info', 'warn', 'error']);
   const layout = resolveLayout(o['layout']);
   const total = layout.ticker + layout.trade + layout.lifecycle + layout.orderbook;
 
   // An explicit minimum above the slot count can never be met; the default shrinks to small layouts.
-  let minHealthyConnections = num(o['minHealthyConnections'], Math.min(d.minHealthyConnections, total), 'minHealthyConnections', 0, { integer: true });
+  const minHealthyConnections = readNumber(o['minHealthyConnections'], Math.min(d.minHealthyConnections, total), 'minHealthyConnections', INT);
   if (minHealthyConnections > total) {
     throw new ConfigError('minHealthyConnections', `must be <= the ${total} slots of the layout, got ${minHealthyConnections}`);
   }
-  minHealthyConnections = Math.min(minHealthyConnections, total);
 
-  const a = bag(o['admission'], 'admission');
+  const a = readOptions(o['admission'], 'admission', Object.keys(d.admission));
   const admission = Object.freeze({
-    dialsPerSecond: num(a['dialsPerSecond'], d.admission.dialsPerSecond, 'admission.dialsPerSecond', Number.MIN_VALUE),
-    burst: num(a['burst'], d.admission.burst, 'admission.burst', 1, { integer: true }),
-    jitterMs: num(a['jitterMs'], d.admission.jitterMs, 'admission.jitterMs', 0),
+    dialsPerSecond: readNumber(a['dialsPerSecond'], d.admission.dialsPerSecond, 'admission.dialsPerSecond', { exclusiveMin: true }),
+    burst: readNumber(a['burst'], d.admission.burst, 'admission.burst', { ...INT, min: 1 }),
+    jitterMs: readDuration(a['jitterMs'], d.admission.jitterMs, 'admission.jitterMs'),
   });
 
-  const r = bag(o['reconnect'], 'reconnect');
+  const r = readOptions(o['reconnect'], 'reconnect', Object.keys(d.reconnect));
   const reconnect = Object.freeze({
-    initialDelayMs: num(r['initialDelayMs'], d.reconnect.initialDelayMs, 'reconnect.initialDelayMs', 0),
-    maxDelayMs: num(r['maxDelayMs'], d.reconnect.maxDelayMs, 'reconnect.maxDelayMs', 0),
-    factor: num(r['factor'], d.reconnect.factor, 'reconnect.factor', 1),
-    randomize: bool(r['randomize'], d.reconnect.randomize, 'reconnect.randomize'),
-    stableAfterMs: num(r['stableAfterMs'], d.reconnect.stableAfterMs, 'reconnect.stableAfterMs', 0),
-    maxAttempts: num(r['maxAttempts'], d.reconnect.maxAttempts, 'reconnect.maxAttempts', 1, { integer: true, infinite: true }),
+    initialDelayMs: readDuration(r['initialDelayMs'], d.reconnect.initialDelayMs, 'reconnect.initialDelayMs'),
+    maxDelayMs: readDuration(r['maxDelayMs'], d.reconnect.maxDelayMs, 'reconnect.maxDelayMs'),
+    factor: readNumber(r['factor'], d.reconnect.factor, 'reconnect.factor', { min: 1 }),
+    randomize: readBoolean(r['randomize'], d.reconnect.randomize, 'reconnect.randomize'),
+    stableAfterMs: readDuration(r['stableAfterMs'], d.reconnect.stableAfterMs, 'reconnect.stableAfterMs'),
+    maxAttempts: readNumber(r['maxAttempts'], d.reconnect.maxAttempts, 'reconnect.maxAttempts', { min: 1, integer: true, infinite: true }),
   });
   if (reconnect.maxDelayMs < reconnect.initialDelayMs) {
     throw new ConfigError('reconnect.maxDelayMs', `must be >= reconnect.initialDelayMs (${reconnect.initialDelayMs}), got ${reconnect.maxDelayMs}`);
   }
 
-  const p = bag(o['repair'], 'repair');
+  const p = readOptions(o['repair'], 'repair', Object.keys(d.repair));
   const repair = Object.freeze({
-    enabled: bool(p['enabled'], d.repair.enabled, 'repair.enabled'),
-    batchSize: num(p['batchSize'], d.repair.batchSize, 'repair.batchSize', 1, { integer: true }),
+    enabled: readBoolean(p['enabled'], d.repair.enabled, 'repair.enabled'),
+    batchSize: readNumber(p['batchSize'], d.repair.batchSize, 'repair.batchSize', { ...INT, min: 1 }),
   });
 
-  const q = bag(o['queue'], 'queue');
-  const capacity = num(q['capacity'], d.queue.capacity, 'queue.capacity', 1, { integer: true });
+  const q = readOptions(o['queue'], 'queue', Object.keys(d.queue));
+  const capacity = readNumber(q['capacity'], d.queue.capacity, 'queue.capacity', { ...INT, min: 1 });
   const lowDefault = q['capacity'] === undefined ? d.queue.lowWaterMark : Math.floor(capacity / 2);
   const queue = Object.freeze({
     capacity,
-    lowWaterMark: num(q['lowWaterMark'], lowDefault, 'queue.lowWaterMark', 0, { integer: true }),
-    overflow: oneOf<OverflowPolicy>(q['overflow'], d.queue.overflow, 'queue.overflow', ['pause', 'drop-oldest', 'drop-newest']),
+    lowWaterMark: readNumber(q['lowWaterMark'], lowDefault, 'queue.lowWaterMark', INT),
+    overflow: readOneOf<OverflowPolicy>(q['overflow'], d.queue.overflow, 'queue.overflow', ['pause', 'drop-oldest', 'drop-newest']),
   });
   if (queue.lowWaterMark >= queue.capacity) {
     throw new ConfigError('queue.lowWaterMark', `must be < queue.capacity (${queue.capacity}), got ${queue.lowWaterMark}`);
   }
 
-  const h = bag(o['healthCheck'], 'healthCheck');
+  const h = readOptions(o['healthCheck'], 'healthCheck', Object.keys(d.healthCheck));
   const healthCheck = Object.freeze({
-    intervalMs: num(h['intervalMs'], d.healthCheck.intervalMs, 'healthCheck.intervalMs', 0),
-    failuresBeforeDegraded: num(h['failuresBeforeDegraded'], d.healthCheck.failuresBeforeDegraded, 'healthCheck.failuresBeforeDegraded', 1, { integer: true }),
-    silentSubscriptionMs: num(h['silentSubscriptionMs'], d.healthCheck.silentSubscriptionMs, 'healthCheck.silentSubscriptionMs', 0),
+    intervalMs: readDuration(h['intervalMs'], d.healthCheck.intervalMs, 'healthCheck.intervalMs'),
+    failuresBeforeDegraded: readNumber(h['failuresBeforeDegraded'], d.healthCheck.failuresBeforeDegraded, 'healthCheck.failuresBeforeDegraded', { ...INT, min: 1 }),
+    silentSubscriptionMs: readDuration(h['silentSubscriptionMs'], d.healthCheck.silentSubscriptionMs, 'healthCheck.silentSubscriptionMs'),
   });
 
+  const clock = (o['clock'] as Clock | undefined) ?? systemClock;
   return Object.freeze({
     ...source,
     registry: o['registry'] as Registry,
     router: o['router'] as Router | undefined,
     layout,
-    marketsPerConnection: num(o['marketsPerConnection'], d.marketsPerConnection, 'marketsPerConnection', 1, { integer: true }),
+    // Placement keeps per-slot counts in an Int32Array: the cap is checked here, under the user's name.
+    marketsPerConnection: readNumber(o['marketsPerConnection'], d.marketsPerConnection, 'marketsPerConnection', { ...INT, min: 1 }),
     minHealthyConnections,
-    maxTickersPerCommand: num(o['maxTickersPerCommand'], d.maxTickersPerCommand, 'maxTickersPerCommand', 1, { integer: true }),
+    maxTickersPerCommand: readNumber(o['maxTickersPerCommand'], d.maxTickersPerCommand, 'maxTickersPerCommand', { ...INT, min: 1 }),
     admission,
-    commandsPerSecond: num(o['commandsPerSecond'], d.commandsPerSecond, 'commandsPerSecond', Number.MIN_VALUE),
+    commandsPerSecond: readNumber(o['commandsPerSecond'], d.commandsPerSecond, 'commandsPerSecond', { exclusiveMin: true }),
     reconnect,
     repair,
-    redundant: oneOf(o['redundant'], d.redundant, 'redundant', ['dedupe', 'all']),
-    dedupeWindow: num(o['dedupeWindow'], d.dedupeWindow, 'dedupeWindow', 1, { integer: true }),
+    redundant: readOneOf(o['redundant'], d.redundant, 'redundant', ['dedupe', 'all']),
+    dedupeWindow: readNumber(o['dedupeWindow'], d.dedupeWindow, 'dedupeWindow', { ...INT, min: 1 }),
     queue,
     healthCheck,
-    closeTimeoutMs: num(o['closeTimeoutMs'], d.closeTimeoutMs, 'closeTimeoutMs', 0),
-    clock: (o['clock'] as Clock | undefined) ?? systemClock,
+    closeTimeoutMs,
+    clock,
     // Wrapped once here, so the manager, its slots and its clients share one rate limit.
-    logger: o['logger'] === undefined ? silentLogger : createRateLimitedLogger(o['logger'] as Logger, { clock: (o['clock'] as Clock | undefined) ?? systemClock }),
+    logger: o['logger'] === undefined ? silentLogger : createRateLimitedLogger(o['logger'] as Logger, { clock }),
   });
 }

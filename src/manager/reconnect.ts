@@ -9,7 +9,7 @@
  * @internal
  */
 import pRetry, { AbortError } from 'p-retry';
-import { AuthError, RateLimitedError } from '../errors';
+import { AuthError, ConfigError, RateLimitedError } from '../errors';
 import type { SlotRole } from './layout';
 import type { PoolContext } from './pool-context';
 import { backoffDelay, wait } from './pool-context';
@@ -23,7 +23,7 @@ export interface ReconnectTarget {
   /** Dial once (admission, new client, handshake); resolves when open. */
   dial(signal: AbortSignal): Promise<void>;
   /** The loop stopped for good: credentials refused, or `reconnect.maxAttempts` reached. */
-  giveUp(error: Error, reason: 'auth' | 'max-attempts'): void;
+  giveUp(error: Error, reason: 'auth' | 'config' | 'max-attempts'): void;
 }
 
 /** The circuit breaker tripped. @internal */
@@ -108,8 +108,8 @@ export class Reconnector {
           try {
             await this.target.dial(signal);
           } catch (error) {
-            // Credentials will not get better by retrying (protocol §2).
-            if (error instanceof AuthError) throw new AbortError(error);
+            // Credentials will not get better by retrying (docs/protocol.md), nor will a bad option.
+            if (error instanceof AuthError || error instanceof ConfigError) throw new AbortError(error);
             throw error;
           }
         },
@@ -140,6 +140,8 @@ export class Reconnector {
       if (error instanceof AuthError) {
         counters.reconnectsFailed++;
         this.target.giveUp(error, 'auth');
+      } else if (error instanceof ConfigError) {
+        this.target.giveUp(error, 'config');
       } else if (error instanceof MaxAttemptsReached) {
         this.target.giveUp(error.last, 'max-attempts');
       } else {

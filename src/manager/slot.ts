@@ -5,7 +5,7 @@
  * @internal
  */
 import type { Client, CloseInfo } from '../client/client';
-import { AuthError, ClosedError, ConnectError } from '../errors';
+import { AuthError, ClosedError, ConfigError, ConnectError } from '../errors';
 import type { CommandRejectedError, KalshiWsPoolError, ProtocolError } from '../errors';
 import type { TimerHandle } from '../ports/clock';
 import { BookSync } from './book-sync';
@@ -151,6 +151,7 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
   /** After a failed first dial: a credential error takes the slot out, anything else retries in the background. */
   afterStartFailure(error: Error): void {
     if (error instanceof AuthError) this.giveUp(error, 'auth');
+    else if (error instanceof ConfigError) this.giveUp(error, 'config');
     else {
       this.#state = 'reconnecting';
       this.#reconnect.start(error);
@@ -211,12 +212,12 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
   }
 
   /** The loop stopped for good. */
-  giveUp(error: Error, reason: 'auth' | 'max-attempts'): void {
+  giveUp(error: Error, reason: 'auth' | 'config' | 'max-attempts'): void {
     this.#state = 'failed';
     const status = error instanceof ConnectError ? error.status : undefined;
     this.#ctx.logger.error(
       { connectionId: this.connectionId, role: this.role, reason, status, err: error },
-      reason === 'auth' ? 'credentials rejected; slot gave up' : 'slot gave up',
+      reason === 'auth' ? 'credentials rejected; slot gave up' : reason === 'config' ? 'invalid client options; slot gave up' : 'slot gave up',
     );
     this.#ctx.emit('error', { connectionId: this.connectionId, error, fatal: true });
     // Either way the slot will not stream again: move its markets so none is silently lost.

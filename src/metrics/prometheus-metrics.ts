@@ -13,6 +13,7 @@
 import { Counter, Gauge, Histogram, register as globalRegister } from 'prom-client';
 import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client';
 import { ConfigError } from '../errors';
+import { readOptions, requireMethods } from '../internal/validate';
 import type { ConnectionStats } from '../manager/connection-stats';
 import type { ConnectionManager } from '../manager/manager-api';
 import type { CommandEvent } from '../manager/manager-events';
@@ -55,6 +56,8 @@ interface Scrape {
 type ConnLabel = 'connection' | 'role';
 
 function validate(options: PrometheusMetricsOptions): { prefix: string; buckets: number[] } {
+  readOptions(options, '', ['registry', ...Object.keys(prometheusMetricsDefaults)]);
+  if (options.registry !== undefined) requireMethods(options.registry, 'registry', ['getSingleMetric', 'registerMetric']);
   const prefix = options.prefix ?? prometheusMetricsDefaults.prefix;
   if (typeof prefix !== 'string' || (prefix !== '' && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix))) {
     throw new ConfigError('prefix', `must be empty or a valid metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*), got ${String(prefix)}`);

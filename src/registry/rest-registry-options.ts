@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors';
+import { readDuration, readNumber, readOptions, requireMethods } from '../internal/validate';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
@@ -154,13 +155,10 @@ export interface ResolvedRestRegistryOptions {
   readonly maxResponseBytes: number;
 }
 
-function positive(option: string, value: unknown, fallback: number, integer = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new ConfigError(option, `must be a positive ${integer ? 'integer' : 'finite number'}, got ${String(value)}`);
-  }
-  return value;
-}
+const REGISTRY_KEYS: readonly string[] = [
+  'baseUrl', 'signer', 'reconcileIntervalMs', 'pageSize', 'filter', 'fetch', 'clock', 'logger', 'retry', 'requestTimeoutMs',
+  'allowInsecureTransport', 'maxResponseBytes',
+];
 
 function prefixes(option: string, value: unknown): readonly string[] {
   if (value === undefined) return [];
@@ -183,6 +181,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function resolveRestRegistryOptions(options: KalshiRestRegistryOptions): ResolvedRestRegistryOptions {
   if (!isObject(options)) throw new ConfigError('options', 'must be an object');
+  readOptions(options, '', REGISTRY_KEYS);
   const insecure: unknown = options.allowInsecureTransport ?? restRegistryDefaults.allowInsecureTransport;
   if (typeof insecure !== 'boolean') throw new ConfigError('allowInsecureTransport', `must be a boolean, got ${String(insecure)}`);
   const baseUrl = resolveRestBaseUrl('baseUrl', options.baseUrl, insecure);
@@ -190,45 +189,38 @@ export function resolveRestRegistryOptions(options: KalshiRestRegistryOptions): 
   if (!isObject(signer) || typeof signer.headers !== 'function') {
     throw new ConfigError('signer', 'must be a KalshiSigner (an object with headers())');
   }
-  const filter: unknown = options.filter ?? {};
-  if (!isObject(filter)) throw new ConfigError('filter', 'must be an object');
-  if (filter.predicate !== undefined && typeof filter.predicate !== 'function') {
+  const filter = readOptions(options.filter, 'filter', ['seriesPrefixes', 'eventPrefixes', 'predicate']);
+  if (filter['predicate'] !== undefined && typeof filter['predicate'] !== 'function') {
     throw new ConfigError('filter.predicate', 'must be a function');
   }
   const fetchImpl: unknown = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw new ConfigError('fetch', 'must be a function (no global fetch found)');
   const clock: unknown = options.clock ?? systemClock;
-  if (!isObject(clock) || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
-    throw new ConfigError('clock', 'must implement now, setTimeout and clearTimeout');
-  }
+  requireMethods(clock, 'clock', ['now', 'setTimeout', 'clearTimeout']);
   const logger: unknown = options.logger ?? silentLogger;
-  if (!isObject(logger) || !(['debug', 'info', 'warn', 'error'] as const).every((l) => typeof logger[l] === 'function')) {
-    throw new ConfigError('logger', 'must have debug, info, warn and error methods');
-  }
-  const retry: unknown = options.retry ?? {};
-  if (!isObject(retry)) throw new ConfigError('retry', 'must be an object');
+  requireMethods(logger, 'logger', ['debug', 'info', 'warn', 'error']);
+  const retry = readOptions(options.retry, 'retry', Object.keys(restRegistryDefaults.retry));
   const defaults = restRegistryDefaults;
-  const initialDelayMs = positive('retry.initialDelayMs', retry.initialDelayMs, defaults.retry.initialDelayMs);
-  const maxDelayMs = positive('retry.maxDelayMs', retry.maxDelayMs, defaults.retry.maxDelayMs);
+  const initialDelayMs = readDuration(retry['initialDelayMs'], defaults.retry.initialDelayMs, 'retry.initialDelayMs', false);
+  const maxDelayMs = readDuration(retry['maxDelayMs'], defaults.retry.maxDelayMs, 'retry.maxDelayMs', false);
   if (maxDelayMs < initialDelayMs) {
     throw new ConfigError('retry.maxDelayMs', `must be >= retry.initialDelayMs (${initialDelayMs}), got ${maxDelayMs}`);
   }
-  const pageSize = positive('pageSize', options.pageSize, defaults.pageSize, true);
-  if (pageSize > 1000) throw new ConfigError('pageSize', `must be at most 1000, got ${pageSize}`);
+  const pageSize = readNumber(options.pageSize, defaults.pageSize, 'pageSize', { min: 1, max: 1000, integer: true });
   return {
     baseUrl,
     signer: signer as unknown as KalshiSigner,
-    reconcileIntervalMs: positive('reconcileIntervalMs', options.reconcileIntervalMs, defaults.reconcileIntervalMs),
+    reconcileIntervalMs: readDuration(options.reconcileIntervalMs, defaults.reconcileIntervalMs, 'reconcileIntervalMs', false),
     pageSize,
-    seriesPrefixes: prefixes('filter.seriesPrefixes', filter.seriesPrefixes),
-    eventPrefixes: prefixes('filter.eventPrefixes', filter.eventPrefixes),
-    predicate: filter.predicate as ((market: RestMarket) => boolean) | undefined,
+    seriesPrefixes: prefixes('filter.seriesPrefixes', filter['seriesPrefixes']),
+    eventPrefixes: prefixes('filter.eventPrefixes', filter['eventPrefixes']),
+    predicate: filter['predicate'] as ((market: RestMarket) => boolean) | undefined,
     fetch: fetchImpl as typeof fetch,
     clock: clock as unknown as Clock,
     logger: logger as unknown as Logger,
     initialDelayMs,
     maxDelayMs,
-    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, defaults.requestTimeoutMs),
-    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, defaults.maxResponseBytes, true),
+    requestTimeoutMs: readDuration(options.requestTimeoutMs, defaults.requestTimeoutMs, 'requestTimeoutMs', false),
+    maxResponseBytes: readNumber(options.maxResponseBytes, defaults.maxResponseBytes, 'maxResponseBytes', { min: 1, integer: true }),
   };
 }

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { ConfigError } from '../../errors';
+import { MAX_DURATION_MS, MAX_INT32, readBoolean, readDuration, readNumber, readOneOf, readOptions } from '../../internal/validate';
 
 /**
  * Generated traffic. Every rate is a total across the whole simulator (frames per second), spread
@@ -234,12 +235,9 @@ export interface ResolvedSimulatorOptions {
   readonly keyOrder: SimulatorKeyOrder;
 }
 
-function count(option: string, value: unknown, fallback: number, min = 0, integer = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min || (integer && Number.isFinite(value) && !Number.isInteger(value))) {
-    throw new ConfigError(option, `must be a${integer ? 'n integer' : ' number'} >= ${min}, got ${String(value)}`);
-  }
-  return value;
+/** A rate or limit: a number >= `min`, Infinity allowed (no limit). */
+function rate(path: string, value: unknown, fallback: number, min = 0): number {
+  return readNumber(value, fallback, path, { min, infinite: true });
 }
 
 /**
@@ -247,24 +245,22 @@ function count(option: string, value: unknown, fallback: number, min = 0, intege
  * @throws {ConfigError} naming the bad option.
  */
 export function resolveTraffic(traffic: SimulatorTrafficOptions | undefined): ResolvedTraffic {
-  const t = traffic ?? {};
   const d = SIMULATOR_TRAFFIC_DEFAULTS;
+  const t = readOptions(traffic, 'traffic', Object.keys(d));
   return {
-    orderbookDeltasPerSecond: count('traffic.orderbookDeltasPerSecond', t.orderbookDeltasPerSecond, d.orderbookDeltasPerSecond),
-    tradesPerSecond: count('traffic.tradesPerSecond', t.tradesPerSecond, d.tradesPerSecond),
-    tickersPerSecond: count('traffic.tickersPerSecond', t.tickersPerSecond, d.tickersPerSecond),
-    lifecyclePerSecond: count('traffic.lifecyclePerSecond', t.lifecyclePerSecond, d.lifecyclePerSecond),
-    burstEveryMs: count('traffic.burstEveryMs', t.burstEveryMs, d.burstEveryMs),
-    burstFactor: count('traffic.burstFactor', t.burstFactor, d.burstFactor),
-    burstDurationMs: count('traffic.burstDurationMs', t.burstDurationMs, d.burstDurationMs),
-    tickMs: count('traffic.tickMs', t.tickMs, d.tickMs, 1),
+    orderbookDeltasPerSecond: rate('traffic.orderbookDeltasPerSecond', t['orderbookDeltasPerSecond'], d.orderbookDeltasPerSecond),
+    tradesPerSecond: rate('traffic.tradesPerSecond', t['tradesPerSecond'], d.tradesPerSecond),
+    tickersPerSecond: rate('traffic.tickersPerSecond', t['tickersPerSecond'], d.tickersPerSecond),
+    lifecyclePerSecond: rate('traffic.lifecyclePerSecond', t['lifecyclePerSecond'], d.lifecyclePerSecond),
+    burstEveryMs: readDuration(t['burstEveryMs'], d.burstEveryMs, 'traffic.burstEveryMs'),
+    burstFactor: rate('traffic.burstFactor', t['burstFactor'], d.burstFactor),
+    burstDurationMs: readDuration(t['burstDurationMs'], d.burstDurationMs, 'traffic.burstDurationMs'),
+    tickMs: readNumber(t['tickMs'], d.tickMs, 'traffic.tickMs', { min: 1, max: MAX_DURATION_MS }),
   };
 }
 
 function resolveKeyOrder(value: unknown): SimulatorKeyOrder {
-  if (value === undefined) return SIMULATOR_DEFAULTS.keyOrder;
-  if (value === 'mixed' || value === 'type-first' || value === 'alphabetical') return value;
-  throw new ConfigError('keyOrder', `must be 'mixed', 'type-first' or 'alphabetical', got ${String(value)}`);
+  return readOneOf<SimulatorKeyOrder>(value, SIMULATOR_DEFAULTS.keyOrder, 'keyOrder', ['mixed', 'type-first', 'alphabetical']);
 }
 
 /**
@@ -272,13 +268,13 @@ function resolveKeyOrder(value: unknown): SimulatorKeyOrder {
  * @throws {ConfigError} naming the option and the bad value.
  */
 export function resolveSimulatorOptions(options: SimulatorOptions = {}): ResolvedSimulatorOptions {
-  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
   const d = SIMULATOR_DEFAULTS;
+  readOptions(options, '', [...Object.keys(d), 'publicKeys', 'keyId']);
   const host = options.host ?? d.host;
   if (typeof host !== 'string' || host === '') throw new ConfigError('host', 'must be a non-empty string');
   const markets = options.markets ?? d.markets;
   if (typeof markets === 'number') {
-    count('markets', markets, d.markets, 0, true);
+    readNumber(markets, d.markets, 'markets', { integer: true, max: MAX_INT32 });
   } else if (!Array.isArray(markets) || markets.some((m) => typeof m !== 'string' || m === '')) {
     throw new ConfigError('markets', 'must be a count or an array of non-empty tickers');
   }
@@ -288,32 +284,33 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
   if (options.keyId !== undefined && (typeof options.keyId !== 'string' || options.keyId === '')) {
     throw new ConfigError('keyId', 'must be a non-empty string when given');
   }
-  const limits = options.limits ?? {};
   const l = SIMULATOR_LIMIT_DEFAULTS;
+  const limits = readOptions(options.limits, 'limits', Object.keys(l));
   return {
     host,
-    port: count('port', options.port, d.port, 0, true),
+    port: readNumber(options.port, d.port, 'port', { integer: true, max: 65_535 }),
     markets,
     publicKeys: options.publicKeys,
     keyId: options.keyId,
-    timestampWindowMs: count('timestampWindowMs', options.timestampWindowMs, d.timestampWindowMs),
-    pingIntervalMs: count('pingIntervalMs', options.pingIntervalMs, d.pingIntervalMs),
+    timestampWindowMs: readDuration(options.timestampWindowMs, d.timestampWindowMs, 'timestampWindowMs'),
+    pingIntervalMs: readDuration(options.pingIntervalMs, d.pingIntervalMs, 'pingIntervalMs'),
     traffic: resolveTraffic(options.traffic),
-    stampSendTime: options.stampSendTime ?? d.stampSendTime,
+    stampSendTime: readBoolean(options.stampSendTime, d.stampSendTime, 'stampSendTime'),
     limits: {
-      marketsPerSubscription: count('limits.marketsPerSubscription', limits.marketsPerSubscription, l.marketsPerSubscription, 1),
-      commandsPerSecondPerSubscription: count(
+      marketsPerSubscription: rate('limits.marketsPerSubscription', limits['marketsPerSubscription'], l.marketsPerSubscription, 1),
+      commandsPerSecondPerSubscription: rate(
         'limits.commandsPerSecondPerSubscription',
-        limits.commandsPerSecondPerSubscription,
+        limits['commandsPerSecondPerSubscription'],
         l.commandsPerSecondPerSubscription,
         1,
       ),
-      maxBufferedBytes: count('limits.maxBufferedBytes', limits.maxBufferedBytes, l.maxBufferedBytes, 1),
-      connectionsPerKey: count('limits.connectionsPerKey', limits.connectionsPerKey, l.connectionsPerKey, 1),
-      maxPayload: count('limits.maxPayload', limits.maxPayload, l.maxPayload, 1, true),
+      maxBufferedBytes: rate('limits.maxBufferedBytes', limits['maxBufferedBytes'], l.maxBufferedBytes, 1),
+      connectionsPerKey: rate('limits.connectionsPerKey', limits['connectionsPerKey'], l.connectionsPerKey, 1),
+      // ws keeps the limit with `| 0`: above 2^31-1 it would vanish or shrink.
+      maxPayload: readNumber(limits['maxPayload'], l.maxPayload, 'limits.maxPayload', { min: 1, max: MAX_INT32, integer: true }),
     },
-    seed: count('seed', options.seed, d.seed, 0, true),
-    omitIdOnSidErrors: options.omitIdOnSidErrors ?? d.omitIdOnSidErrors,
+    seed: readNumber(options.seed, d.seed, 'seed', { integer: true, max: Number.MAX_SAFE_INTEGER }),
+    omitIdOnSidErrors: readBoolean(options.omitIdOnSidErrors, d.omitIdOnSidErrors, 'omitIdOnSidErrors'),
     keyOrder: resolveKeyOrder(options.keyOrder),
   };
 }

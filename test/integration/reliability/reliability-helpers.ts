@@ -3,7 +3,8 @@
  * instrumented so every test can check the END STATE of a fault (markets held again, fresh snapshots,
  * gaps flagged, no duplicates) and the absence of leaks after `stop()` (sockets, timers, listeners).
  */
-import { createConnectionManager, createKalshiClient, createKalshiSigner, createMemoryRegistry, scanEnvelope, systemClock } from 'kalshi-ws-pool';
+import { createConnectionManager, createKalshiClient, createKalshiSigner, createMemoryRegistry, systemClock } from 'kalshi-ws-pool';
+import { scanEnvelope } from 'kalshi-ws-pool/protocol';
 import type {
   Client,
   Clock,

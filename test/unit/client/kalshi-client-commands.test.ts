@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClosedError, CommandRejectedError, CommandTimeoutError, InvalidCommandError } from 'kalshi-ws-pool';
-import type { EnvelopeScan } from 'kalshi-ws-pool';
+import type { EnvelopeScan } from 'kalshi-ws-pool/protocol';
 import { mockKalshi, resources } from './mock-kalshi';
 import type { MockKalshi } from './mock-kalshi';
 

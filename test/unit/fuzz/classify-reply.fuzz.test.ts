@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { classifyReply, createEnvelopeScan, scanEnvelope, toRejectedError } from 'kalshi-ws-pool';
-import type { Reply } from 'kalshi-ws-pool';
+import { classifyReply, createEnvelopeScan, scanEnvelope, toRejectedError } from 'kalshi-ws-pool/protocol';
+import type { Reply } from 'kalshi-ws-pool/protocol';
 import { describe, expect, it } from 'vitest';
 import { MAX_MS_PER_INPUT, corpus, hostileBytes, mutatedFrame, timed } from './fuzz-helpers';
 

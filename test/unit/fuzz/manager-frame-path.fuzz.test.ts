@@ -5,7 +5,8 @@
  * gap and delivery counters are exactly what the model says.
  */
 import fc from 'fast-check';
-import { ProtocolError, classifyReply, createConnectionManager, scanEnvelope } from 'kalshi-ws-pool';
+import { ProtocolError, createConnectionManager } from 'kalshi-ws-pool';
+import { classifyReply, scanEnvelope } from 'kalshi-ws-pool/protocol';
 import type { ConnectionManager, LayoutOptions, RawMessage, Registry } from 'kalshi-ws-pool';
 import { createFakeClientFactory } from 'kalshi-ws-pool/testing';
 import type { FakeClient } from 'kalshi-ws-pool/testing';

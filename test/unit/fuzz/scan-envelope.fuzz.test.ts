@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createEnvelopeScan, scanEnvelope } from 'kalshi-ws-pool';
+import { createEnvelopeScan, scanEnvelope } from 'kalshi-ws-pool/protocol';
 import { describe, expect, it } from 'vitest';
 import { expectAgreement, parseReference } from '../protocol/envelope-helpers';
 import { MAX_MS_PER_INPUT, corpus, hostileBytes, mutatedFrame, timed } from './fuzz-helpers';

@@ -1,5 +1,5 @@
 import { AuthError, ClosedError, CommandRejectedError } from 'kalshi-ws-pool';
-import type { EnvelopeScan } from 'kalshi-ws-pool';
+import type { EnvelopeScan } from 'kalshi-ws-pool/protocol';
 import { FakeClient, createFakeClientFactory } from 'kalshi-ws-pool/testing';
 import { describe, expect, it, vi } from 'vitest';
 

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidCommandError,
-  buildListSubscriptions,
-  buildSubscribe,
-  buildUnsubscribe,
-  buildUpdateSubscription,
-  buildUpdateSubscriptionFromSids,
-  encodeCommand,
-  isKalshiWsPoolError,
-} from 'kalshi-ws-pool';
+import { InvalidCommandError, isKalshiWsPoolError } from 'kalshi-ws-pool';
+import { buildListSubscriptions, buildSubscribe, buildUnsubscribe, buildUpdateSubscription, buildUpdateSubscriptionFromSids, encodeCommand } from 'kalshi-ws-pool/protocol';
 import type { UpdateAction } from 'kalshi-ws-pool';
 
 function expectInvalid(build: () => unknown, message: RegExp): void {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { EnvelopeScan } from 'kalshi-ws-pool';
+import type { EnvelopeScan } from 'kalshi-ws-pool/protocol';
 
 const decoder = new TextDecoder();
 

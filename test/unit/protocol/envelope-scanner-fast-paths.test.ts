@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KNOWN_MESSAGE_TYPES, createEnvelopeScan, scanEnvelope } from 'kalshi-ws-pool';
+import { KNOWN_MESSAGE_TYPES, createEnvelopeScan, scanEnvelope } from 'kalshi-ws-pool/protocol';
 import { expectAgreement } from './envelope-helpers';
 
 // The scanner has fast paths (plain digits, known types matched by length and bytes, a bit mask for

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KNOWN_MESSAGE_TYPES, createEnvelopeScan, scanEnvelope } from 'kalshi-ws-pool';
-import type { ScanFailure } from 'kalshi-ws-pool';
+import { KNOWN_MESSAGE_TYPES, createEnvelopeScan, scanEnvelope } from 'kalshi-ws-pool/protocol';
+import type { ScanFailure } from 'kalshi-ws-pool/protocol';
 import { expectAgreement, parseReference } from './envelope-helpers';
 
 const encoder = new TextEncoder();

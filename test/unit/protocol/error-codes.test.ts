@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KALSHI_ERROR_CODES, classifyKalshiError, kalshiErrorDescription } from 'kalshi-ws-pool';
+import { KALSHI_ERROR_CODES, classifyKalshiError, kalshiErrorDescription } from 'kalshi-ws-pool/protocol';
 
 describe('Kalshi error codes', () => {
   it('describes every code from 1 to 28', () => {

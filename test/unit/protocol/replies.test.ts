@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CommandRejectedError, classifyReply, isKalshiWsPoolError, scanEnvelope, toRejectedError } from 'kalshi-ws-pool';
-import type { ErrorReply, Reply } from 'kalshi-ws-pool';
+import { CommandRejectedError, isKalshiWsPoolError } from 'kalshi-ws-pool';
+import { classifyReply, scanEnvelope, toRejectedError } from 'kalshi-ws-pool/protocol';
+import type { ErrorReply, Reply } from 'kalshi-ws-pool/protocol';
 
 const encoder = new TextEncoder();
 const classify = (text: string): Reply | undefined => {

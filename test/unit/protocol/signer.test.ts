@@ -1,13 +1,8 @@
 import { constants, createPrivateKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  WS_SIGN_PATH,
-  createKalshiSigner,
-  isKalshiWsPoolError,
-  verifyKalshiSignature,
-} from 'kalshi-ws-pool';
+import { ConfigError, WS_SIGN_PATH, createKalshiSigner, isKalshiWsPoolError } from 'kalshi-ws-pool';
+import { verifyKalshiSignature } from 'kalshi-ws-pool/protocol';
 import type { KalshiAuthHeaders } from 'kalshi-ws-pool';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

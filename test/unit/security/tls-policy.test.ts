@@ -81,9 +81,10 @@ describe('TLS policy: wss:// only, ws:// for loopback or with the documented esc
     }
     // Redirects are not followed either, so signed headers never go to another host.
     expect(readFileSync(join(root, 'src/client/socket-adapter.ts'), 'utf8')).toContain('followRedirects: false');
-    // An unknown option that would disable verification is not passed on: the resolved options have no such key.
-    const client = createKalshiClient({ url: `wss://127.0.0.1${path}`, signer, ...({ rejectUnauthorized: false } as object) });
-    expect(JSON.stringify(Object.keys(client))).not.toContain('rejectUnauthorized');
+    // An unknown option that would disable verification is never passed on: it is rejected outright.
+    expect(() => createKalshiClient({ url: `wss://127.0.0.1${path}`, signer, ...({ rejectUnauthorized: false } as object) })).toThrow(
+      expect.objectContaining({ code: 'KWP_CONFIG', option: 'rejectUnauthorized' }),
+    );
   });
 });
 
