@@ -10,6 +10,7 @@ import type { BookCommand } from './slot-book';
 import type { LiveConnection, OrderbookHost } from './live-connection';
 import type { PoolContext } from './pool-context';
 import type { CommandRunner } from './command-runner';
+import { kalshiReaction } from './error-reactions';
 
 /** Retries of one failing add/remove batch before it is dropped. */
 const MAX_COMMAND_RETRIES = 3;
@@ -182,7 +183,8 @@ export class BookSync {
     const isAdd = command.action !== 'delete_markets';
     if (error instanceof CommandRejectedError) {
       const code = error.kalshiCode;
-      if (code === 26 && isAdd) {
+      const reaction = kalshiReaction(code, 'orderbook-command');
+      if (reaction.kind === 'slot-full' && isAdd) {
         if (command.tickers.length > 1) {
           // The limit is unpublished: halve the batch until it fits, then call the slot full.
           this.#batchLimit = Math.ceil(command.tickers.length / 2);
@@ -193,14 +195,14 @@ export class BookSync {
         this.#slotFull(command.tickers);
         return true;
       }
-      if (code === 27 || code === 18) {
-        const delay = this.runner.delay(++this.#failures);
+      if (reaction.kind === 'hold') {
+        const delay = reaction.ms ?? this.runner.delay(++this.#failures);
         this.runner.holdAll(delay);
         book.failed(command, 'retry');
         log.warn({ connectionId, kalshiCode: code, delayMs: delay }, 'command rate limited; backing off');
         return true;
       }
-      if (error.classification === 'auth') {
+      if (reaction.kind === 'redial') {
         // Error 9 (authentication required): redial with a fresh signature rather than drop markets.
         // A key that is really bad then fails the handshake with 401/403, which retires the slot.
         book.failed(command, 'retry');
@@ -209,7 +211,7 @@ export class BookSync {
         this.host.recycle(conn.generation);
         return false;
       }
-      if (error.classification === 'terminal-subscription' || code === 7) {
+      if (reaction.kind === 'resubscribe') {
         book.failed(command, 'retry');
         const sid = error.sid ?? book.sid;
         if (sid !== undefined) this.host.resubscribe(sid, code);

@@ -8,6 +8,7 @@
 import { ClosedError, CommandRejectedError } from '../errors';
 import type { OrderbookHost } from './live-connection';
 import type { CommandRunner } from './command-runner';
+import { REPAIR_HOLD_MS, reactionToError } from './error-reactions';
 import type { RepairOutcome } from './manager-events';
 import type { PoolContext } from './pool-context';
 import { wait } from './pool-context';
@@ -15,9 +16,9 @@ import { wait } from './pool-context';
 /** Pause before the one retry of a failed repair. */
 const REPAIR_RETRY_DELAY_MS = 250;
 
-/** Error 10/25 (or 7): the sid itself is gone. */
+/** Error 10/25/7: the sid itself is gone. */
 function isTerminal(error: unknown): boolean {
-  return error instanceof CommandRejectedError && (error.classification === 'terminal-subscription' || error.kalshiCode === 7);
+  return reactionToError(error, 'repair').kind === 'resubscribe';
 }
 
 /** Schedules and runs repairs of one orderbook slot's sid. @internal */
@@ -141,9 +142,8 @@ export class SidRepair {
       this.host.resubscribe(sid, failure.kalshiCode);
       return undefined;
     }
-    if (failure instanceof CommandRejectedError && (failure.kalshiCode === 27 || failure.kalshiCode === 18)) {
-      this.runner.holdAll(1_000);
-    }
+    const reaction = reactionToError(failure, 'repair');
+    if (reaction.kind === 'hold') this.runner.holdAll(reaction.ms ?? REPAIR_HOLD_MS);
     return conn.signal;
   }
 

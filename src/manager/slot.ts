@@ -25,6 +25,7 @@ import { SlotBook } from './slot-book';
 import { SlotFrames } from './slot-frames';
 import { SnapshotWatch } from './snapshot-watch';
 import { TimedCommands } from './timed-commands';
+import { kalshiReaction } from './error-reactions';
 import { CommandRunner, commandRunnerPorts } from './command-runner';
 
 /** One connection slot of the pool. @internal */
@@ -249,7 +250,7 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
 
   readonly #onSubscriptionError = (event: { readonly sid: number; readonly error: CommandRejectedError }): void => {
     const { error } = event;
-    if (error.classification === 'terminal-subscription' || error.kalshiCode === 7) {
+    if (kalshiReaction(error.kalshiCode, 'frame').kind === 'resubscribe') {
       this.resubscribe(event.sid, error.kalshiCode);
       return;
     }
