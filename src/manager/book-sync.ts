@@ -8,14 +8,17 @@ import { CommandRejectedError, CommandTimeoutError } from '../errors';
 import { Channel } from '../protocol/kalshi/channels';
 import type { BookCommand } from './slot-book';
 import type { LiveConnection, OrderbookHost } from './live-connection';
-import { isEndOfGeneration } from './live-connection';
 import type { PoolContext } from './pool-context';
-import { backoffDelay, commandBackoff, wait } from './pool-context';
+import type { CommandRunner } from './command-runner';
+import { kalshiReaction } from './error-reactions';
 
 /** Retries of one failing add/remove batch before it is dropped. */
 const MAX_COMMAND_RETRIES = 3;
 
 const ORDERBOOK = [Channel.orderbookDelta] as const;
+
+/** An update with no sid to update: the book lost it meanwhile (retried after the resubscribe). */
+const NO_SID = -1;
 
 /** Keeps one orderbook slot's server-side market set equal to its book. @internal */
 export class BookSync {
@@ -24,18 +27,15 @@ export class BookSync {
   /** Largest batch for the next add; halves on error 26 to find the server's limit. */
   #batchLimit: number;
   #failures = 0;
-  /** Pause epoch when the command in flight was sent (a timeout across a pause is not its fault). */
-  #sentEpoch = 0;
   /** A sid to unsubscribe before the next subscribe (after error 10/25). */
   #unsubscribeFirst: number | undefined;
-  readonly #backoff: ReturnType<typeof commandBackoff>;
 
   constructor(
     private readonly host: OrderbookHost,
     private readonly ctx: PoolContext,
+    private readonly runner: CommandRunner,
   ) {
     this.#batchLimit = ctx.options.maxTickersPerCommand;
-    this.#backoff = commandBackoff(ctx.options);
   }
 
   /** True while the loop runs. */
@@ -95,7 +95,6 @@ export class BookSync {
         }
         continue;
       }
-      this.#sentEpoch = this.ctx.pauseEpoch;
       if (this.#unsubscribeFirst !== undefined) {
         const sid = this.#unsubscribeFirst;
         this.#unsubscribeFirst = undefined;
@@ -110,13 +109,10 @@ export class BookSync {
 
   /** @returns false when the generation ended. */
   async #unsubscribe(conn: LiveConnection, sid: number): Promise<boolean> {
-    try {
-      await this.ctx.commands.acquire(conn.signal);
-      this.ctx.counters.commandsSent++;
-      await conn.client.unsubscribe([sid], { signal: conn.signal });
-    } catch (error) {
-      if (isEndOfGeneration(error, conn.generation, this.host)) return false;
-      this.ctx.logger.debug({ connectionId: this.host.connectionId, sid, err: error }, 'unsubscribe of a lost sid failed (ignored)');
+    const result = await this.runner.run(conn, (client, signal) => client.unsubscribe([sid], { signal }), { awaitResume: false });
+    if (result.kind === 'ended') return false;
+    if (result.kind !== 'ok') {
+      this.ctx.logger.debug({ connectionId: this.host.connectionId, sid, err: result.error }, 'unsubscribe of a lost sid failed (ignored)');
     }
     return this.host.isLive(conn.generation);
   }
@@ -124,57 +120,60 @@ export class BookSync {
   /** @returns false when the loop should stop (generation ended). */
   async #send(conn: LiveConnection, command: BookCommand): Promise<boolean> {
     const { book } = this.host;
-    const { counters } = this.ctx;
-    try {
-      await this.ctx.commands.acquire(conn.signal);
-    } catch {
-      book.failed(command, 'retry');
-      return false;
-    }
-    if (!this.host.isLive(conn.generation)) {
-      book.failed(command, 'retry');
-      return false;
-    }
-    counters.commandsSent++;
-    counters.commandsPending++;
     // Snapshots may arrive before the reply resolves: take the baseline when sending.
-    const sentAt = this.ctx.clock.now();
-    const snapshotsBefore = this.host.snapshots.received;
-    try {
-      if (command.action === 'subscribe') {
-        const results = await conn.client.subscribe(ORDERBOOK, command.tickers, { signal: conn.signal });
-        const sid = results[0]?.sid;
-        book.succeeded(command, sid);
-        if (this.host.isLive(conn.generation)) {
-          // Error 10/25 on the new sid before this reply settled: the slot could not tell us then.
-          if (sid !== undefined && !this.host.adopted(sid)) this.resubscribe(sid);
-          else this.host.snapshots.expect(sentAt, snapshotsBefore, command.tickers.length);
+    let sentAt = 0;
+    let snapshotsBefore = 0;
+    const result = await this.runner.run(
+      conn,
+      async (client, signal) => {
+        sentAt = this.ctx.clock.now();
+        snapshotsBefore = this.host.snapshots.received;
+        if (command.action === 'subscribe') {
+          const results = await client.subscribe(ORDERBOOK, command.tickers, { signal });
+          return results[0]?.sid;
         }
-      } else {
         const sid = book.sid;
-        if (sid === undefined) {
-          book.failed(command, 'retry');
-          return true;
-        }
-        await conn.client.updateSubscription(sid, command.action, command.tickers, { signal: conn.signal });
-        book.succeeded(command);
-        if (command.action === 'add_markets' && this.host.isLive(conn.generation)) {
-          this.host.snapshots.expect(sentAt, snapshotsBefore, command.tickers.length);
-        }
-      }
-      this.#failures = 0;
-      if (command.action !== 'delete_markets') this.#batchLimit = this.ctx.options.maxTickersPerCommand;
-      return true;
-    } catch (error) {
-      if (isEndOfGeneration(error, conn.generation, this.host)) {
-        book.failed(command, 'retry');
-        return false;
-      }
-      counters.commandsFailed++;
-      return this.#onError(conn, command, error);
-    } finally {
-      counters.commandsPending--;
+        if (sid === undefined) return NO_SID;
+        await client.updateSubscription(sid, command.action, command.tickers, { signal });
+        return undefined;
+      },
+      { awaitResume: false },
+    );
+    if (result.kind === 'ended') {
+      book.failed(command, 'retry');
+      return false;
     }
+    if (result.kind === 'paused') {
+      // Reads were paused (slow consumer), so the reply could not be seen: not the connection's fault.
+      book.failed(command, 'retry');
+      this.ctx.logger.debug(
+        { connectionId: this.host.connectionId, action: command.action, markets: command.tickers.length },
+        'command timed out while reads were paused; retrying',
+      );
+      return true;
+    }
+    if (result.kind === 'failed') return this.#onError(conn, command, result.error);
+    if (result.value === NO_SID) {
+      book.failed(command, 'retry');
+      return true;
+    }
+    if (command.action === 'subscribe') {
+      const sid = result.value;
+      book.succeeded(command, sid);
+      if (this.host.isLive(conn.generation)) {
+        // Error 10/25 on the new sid before this reply settled: the slot could not tell us then.
+        if (sid !== undefined && !this.host.adopted(sid)) this.resubscribe(sid);
+        else this.host.snapshots.expect(sentAt, snapshotsBefore, command.tickers.length);
+      }
+    } else {
+      book.succeeded(command);
+      if (command.action === 'add_markets' && this.host.isLive(conn.generation)) {
+        this.host.snapshots.expect(sentAt, snapshotsBefore, command.tickers.length);
+      }
+    }
+    this.#failures = 0;
+    if (command.action !== 'delete_markets') this.#batchLimit = this.ctx.options.maxTickersPerCommand;
+    return true;
   }
 
   async #onError(conn: LiveConnection, command: BookCommand, error: unknown): Promise<boolean> {
@@ -182,15 +181,10 @@ export class BookSync {
     const { connectionId } = this.host;
     const log = this.ctx.logger;
     const isAdd = command.action !== 'delete_markets';
-    if (error instanceof CommandTimeoutError && this.ctx.pausedSince(this.#sentEpoch)) {
-      // Reads were paused (slow consumer), so the reply could not be seen: not the connection's fault.
-      book.failed(command, 'retry');
-      log.debug({ connectionId, action: command.action, markets: command.tickers.length }, 'command timed out while reads were paused; retrying');
-      return true;
-    }
     if (error instanceof CommandRejectedError) {
       const code = error.kalshiCode;
-      if (code === 26 && isAdd) {
+      const reaction = kalshiReaction(code, 'orderbook-command');
+      if (reaction.kind === 'slot-full' && isAdd) {
         if (command.tickers.length > 1) {
           // The limit is unpublished: halve the batch until it fits, then call the slot full.
           this.#batchLimit = Math.ceil(command.tickers.length / 2);
@@ -201,14 +195,14 @@ export class BookSync {
         this.#slotFull(command.tickers);
         return true;
       }
-      if (code === 27 || code === 18) {
-        const delay = backoffDelay(++this.#failures, this.#backoff);
-        this.ctx.commands.holdFor(delay);
+      if (reaction.kind === 'hold') {
+        const delay = reaction.ms ?? this.runner.delay(++this.#failures);
+        this.runner.holdAll(delay);
         book.failed(command, 'retry');
         log.warn({ connectionId, kalshiCode: code, delayMs: delay }, 'command rate limited; backing off');
         return true;
       }
-      if (error.classification === 'auth') {
+      if (reaction.kind === 'redial') {
         // Error 9 (authentication required): redial with a fresh signature rather than drop markets.
         // A key that is really bad then fails the handshake with 401/403, which retires the slot.
         book.failed(command, 'retry');
@@ -217,7 +211,7 @@ export class BookSync {
         this.host.recycle(conn.generation);
         return false;
       }
-      if (error.classification === 'terminal-subscription' || code === 7) {
+      if (reaction.kind === 'resubscribe') {
         book.failed(command, 'retry');
         const sid = error.sid ?? book.sid;
         if (sid !== undefined) this.host.resubscribe(sid, code);
@@ -235,12 +229,7 @@ export class BookSync {
     if (retryable && ++this.#failures <= MAX_COMMAND_RETRIES) {
       log.warn({ connectionId, action: command.action, markets: command.tickers.length, err: error }, 'command failed; retrying');
       book.failed(command, 'retry');
-      try {
-        await wait(this.ctx.clock, backoffDelay(this.#failures, this.#backoff), conn.signal);
-      } catch {
-        return false;
-      }
-      return true;
+      return this.runner.backOff(conn, this.#failures);
     }
     this.#failures = 0;
     if (error instanceof CommandTimeoutError) {

@@ -3,7 +3,8 @@
  * @internal
  */
 import type { Client } from '../client/client';
-import type { Clock, TimerHandle } from '../ports/clock';
+import type { BackoffOptions } from '../internal/backoff';
+import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RawMessage } from '../raw-message';
 import type { DedupeWindow } from './dedupe-window';
@@ -65,48 +66,14 @@ export interface PoolContext {
   retireSlot(connectionId: number): void;
 }
 
-/**
- * Waits `ms` on the pool clock; rejects with the signal's reason on abort. No timer or listener survives.
- * @internal
- */
-export function wait(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const timer: TimerHandle = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clock.clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Exponential delay for failure number `n` (1-based), capped, optionally randomized in [1, 2). @internal */
-export function backoffDelay(
-  n: number,
-  options: { readonly initialDelayMs: number; readonly maxDelayMs: number; readonly factor: number; readonly randomize: boolean },
-): number {
-  if (n <= 0) return 0;
-  const base = options.initialDelayMs * options.factor ** (n - 1);
-  const jittered = options.randomize ? base * (1 + Math.random()) : base;
-  return Math.round(Math.min(jittered, options.maxDelayMs));
-}
+export { abortableWait as wait, backoffDelay } from '../internal/backoff';
 
 /**
  * Backoff of command retries (rejections, timeouts, error 27/18 holds): from
  * `min(500 ms, reconnect.initialDelayMs)`, doubling, capped at `min(30 s, reconnect.maxDelayMs)`.
  * @internal
  */
-export function commandBackoff(options: ResolvedManagerOptions): {
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly factor: number;
-  readonly randomize: boolean;
-} {
+export function commandBackoff(options: ResolvedManagerOptions): BackoffOptions {
   const r = options.reconnect;
   return { initialDelayMs: Math.min(500, r.initialDelayMs), maxDelayMs: Math.min(30_000, r.maxDelayMs), factor: 2, randomize: r.randomize };
 }

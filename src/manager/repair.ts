@@ -5,9 +5,10 @@
  * the others; a failed repair is retried once after a short pause.
  * @internal
  */
-import { ClosedError, CommandRejectedError, CommandTimeoutError } from '../errors';
+import { ClosedError, CommandRejectedError } from '../errors';
 import type { OrderbookHost } from './live-connection';
-import { isEndOfGeneration } from './live-connection';
+import type { CommandRunner } from './command-runner';
+import { REPAIR_HOLD_MS, reactionToError } from './error-reactions';
 import type { RepairOutcome } from './manager-events';
 import type { PoolContext } from './pool-context';
 import { wait } from './pool-context';
@@ -15,9 +16,9 @@ import { wait } from './pool-context';
 /** Pause before the one retry of a failed repair. */
 const REPAIR_RETRY_DELAY_MS = 250;
 
-/** Error 10/25 (or 7): the sid itself is gone. */
+/** Error 10/25/7: the sid itself is gone. */
 function isTerminal(error: unknown): boolean {
-  return error instanceof CommandRejectedError && (error.classification === 'terminal-subscription' || error.kalshiCode === 7);
+  return reactionToError(error, 'repair').kind === 'resubscribe';
 }
 
 /** Schedules and runs repairs of one orderbook slot's sid. @internal */
@@ -30,6 +31,7 @@ export class SidRepair {
   constructor(
     private readonly host: OrderbookHost,
     private readonly ctx: PoolContext,
+    private readonly runner: CommandRunner,
   ) {}
 
   /** True while a repair runs. */
@@ -110,38 +112,24 @@ export class SidRepair {
       return undefined;
     }
     const { batchSize } = this.ctx.options.repair;
-    const { counters } = this.ctx;
     let failure: unknown;
     for (let i = 0; i < tickers.length; i += batchSize) {
-      let epoch = this.ctx.pauseEpoch;
-      try {
-        // A get_snapshot sent while reads are paused cannot see its reply: wait for the consumer first.
-        await this.ctx.whenResumed(conn.signal);
-        epoch = this.ctx.pauseEpoch;
-        await this.ctx.commands.acquire(conn.signal);
-        if (!this.host.isLive(conn.generation) || book.sid !== sid) {
-          this.#report(sid, 'skipped', tickers.length, undefined);
-          return undefined;
-        }
-        counters.commandsSent++;
-        counters.commandsPending++;
-        try {
-          await conn.client.updateSubscription(sid, 'get_snapshot', tickers.slice(i, i + batchSize), { signal: conn.signal });
-        } finally {
-          counters.commandsPending--;
-        }
-      } catch (error) {
-        if (isEndOfGeneration(error, conn.generation, this.host)) {
-          this.#report(sid, 'skipped', tickers.length, undefined);
-          return undefined;
-        }
-        if (error instanceof CommandTimeoutError && this.ctx.pausedSince(epoch)) {
-          i -= batchSize; // reads were paused, so the reply could not be seen: send this batch again
-          continue;
-        }
-        counters.commandsFailed++;
-        failure ??= error;
-        if (isTerminal(error)) break; // the sid is gone: the remaining batches would fail the same way
+      const batch = tickers.slice(i, i + batchSize);
+      // A get_snapshot sent while reads are paused cannot see its reply: the runner waits for the consumer first.
+      const result = await this.runner.run(conn, (client, signal) => client.updateSubscription(sid, 'get_snapshot', batch, { signal }), {
+        stillWanted: () => book.sid === sid,
+      });
+      if (result.kind === 'ended') {
+        this.#report(sid, 'skipped', tickers.length, undefined);
+        return undefined;
+      }
+      if (result.kind === 'paused') {
+        i -= batchSize; // reads were paused, so the reply could not be seen: send this batch again
+        continue;
+      }
+      if (result.kind === 'failed') {
+        failure ??= result.error;
+        if (isTerminal(result.error)) break; // the sid is gone: the remaining batches would fail the same way
       }
     }
     if (failure === undefined) {
@@ -154,9 +142,8 @@ export class SidRepair {
       this.host.resubscribe(sid, failure.kalshiCode);
       return undefined;
     }
-    if (failure instanceof CommandRejectedError && (failure.kalshiCode === 27 || failure.kalshiCode === 18)) {
-      this.ctx.commands.holdFor(1_000);
-    }
+    const reaction = reactionToError(failure, 'repair');
+    if (reaction.kind === 'hold') this.runner.holdAll(reaction.ms ?? REPAIR_HOLD_MS);
     return conn.signal;
   }
 

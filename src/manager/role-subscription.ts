@@ -3,12 +3,10 @@
  * retried with backoff until it holds, and redone after error 10/25 (unsubscribing the lost sid first).
  * @internal
  */
-import { CommandTimeoutError } from '../errors';
 import type { ChannelName } from '../protocol/kalshi/channels';
 import type { LiveConnection } from './live-connection';
-import { isEndOfGeneration } from './live-connection';
+import type { CommandRunner } from './command-runner';
 import type { PoolContext } from './pool-context';
-import { backoffDelay, commandBackoff, wait } from './pool-context';
 
 /** What a {@link RoleSubscription} sees of its slot. @internal */
 export interface RoleHost {
@@ -27,7 +25,8 @@ export class RoleSubscription {
     private readonly connectionId: number,
     private readonly channel: ChannelName,
     private readonly host: RoleHost,
-    private readonly ctx: PoolContext,
+    private readonly ctx: Pick<PoolContext, 'logger' | 'emit'>,
+    private readonly runner: CommandRunner,
   ) {}
 
   /** The sid held now. */
@@ -51,51 +50,36 @@ export class RoleSubscription {
   async subscribe(live: LiveConnection, unsubscribeFirst?: number): Promise<void> {
     if (this.#running) return;
     this.#running = true;
-    const { ctx } = this;
-    const { client, generation, signal } = live;
+    const { ctx, runner } = this;
+    const { generation } = live;
     let failures = 0;
     let unsubscribe = unsubscribeFirst;
     try {
       while (this.host.isLive(generation) && this.#sid === undefined) {
-        // A command sent while reads are paused cannot see its reply: wait for the consumer first.
-        await ctx.whenResumed(signal);
-        const epoch = ctx.pauseEpoch;
+        // A command sent while reads are paused cannot see its reply: the runner waits for the consumer first.
         if (unsubscribe !== undefined) {
           const sid = unsubscribe;
           unsubscribe = undefined;
-          try {
-            await ctx.commands.acquire(signal);
-            ctx.counters.commandsSent++;
-            await client.unsubscribe([sid], { signal });
-          } catch (error) {
-            if (isEndOfGeneration(error, generation, this.host)) return;
-          }
+          const result = await runner.run(live, (client, signal) => client.unsubscribe([sid], { signal }));
+          if (result.kind === 'ended') return;
           continue;
         }
-        try {
-          await ctx.commands.acquire(signal);
-          ctx.counters.commandsSent++;
-          ctx.counters.commandsPending++;
-          try {
-            const results = await client.subscribe([this.channel], undefined, { signal });
-            const sid = results[0]?.sid;
-            if (!this.host.isLive(generation)) return;
-            // Error 10/25 on the new sid before this reply settled: the slot could not tell us then.
-            if (sid !== undefined && !this.host.adopted(sid)) unsubscribe = sid;
-            else this.#sid = sid;
-          } finally {
-            ctx.counters.commandsPending--;
-          }
-        } catch (error) {
-          if (isEndOfGeneration(error, generation, this.host)) return;
-          // A timeout while reads were paused is the consumer's slowness, not a failure: just send again.
-          if (error instanceof CommandTimeoutError && ctx.pausedSince(epoch)) continue;
-          ctx.counters.commandsFailed++;
-          failures++;
-          ctx.logger.warn({ connectionId: this.connectionId, channel: this.channel, err: error }, 'role subscribe failed; retrying');
-          if (failures === 3) ctx.emit('error', { connectionId: this.connectionId, error: error as Error, fatal: false });
-          await wait(ctx.clock, backoffDelay(failures, commandBackoff(ctx.options)), signal);
+        const result = await runner.run(live, (client, signal) => client.subscribe([this.channel], undefined, { signal }));
+        if (result.kind === 'ended') return;
+        // A timeout while reads were paused is the consumer's slowness, not a failure: just send again.
+        if (result.kind === 'paused') continue;
+        if (result.kind === 'ok') {
+          const sid = result.value[0]?.sid;
+          if (!this.host.isLive(generation)) return;
+          // Error 10/25 on the new sid before this reply settled: the slot could not tell us then.
+          if (sid !== undefined && !this.host.adopted(sid)) unsubscribe = sid;
+          else this.#sid = sid;
+          continue;
         }
+        failures++;
+        ctx.logger.warn({ connectionId: this.connectionId, channel: this.channel, err: result.error }, 'role subscribe failed; retrying');
+        if (failures === 3) ctx.emit('error', { connectionId: this.connectionId, error: result.error as Error, fatal: false });
+        if (!(await runner.backOff(live, failures))) return;
       }
     } catch {
       // the backoff wait was aborted: the generation ended

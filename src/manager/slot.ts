@@ -25,6 +25,8 @@ import { SlotBook } from './slot-book';
 import { SlotFrames } from './slot-frames';
 import { SnapshotWatch } from './snapshot-watch';
 import { TimedCommands } from './timed-commands';
+import { kalshiReaction } from './error-reactions';
+import { CommandRunner, commandRunnerPorts } from './command-runner';
 
 /** One connection slot of the pool. @internal */
 export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
@@ -61,8 +63,10 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
     this.#ctx = ctx;
     this.#isOrderbook = spec.role === 'orderbook';
     this.#reconnect = new Reconnector(this, ctx);
-    this.#sync = new BookSync(this, ctx);
-    this.#repair = new SidRepair(this, ctx);
+    // One command sequence (limiter token, generation check, send, classify) for every command loop.
+    const runner = new CommandRunner(commandRunnerPorts(ctx), this);
+    this.#sync = new BookSync(this, ctx, runner);
+    this.#repair = new SidRepair(this, ctx, runner);
     this.#frames = new SlotFrames(
       spec.connectionId,
       spec.role,
@@ -74,7 +78,7 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
       },
       this.#isOrderbook ? this.snapshots : undefined,
     );
-    this.#role = new RoleSubscription(spec.connectionId, spec.channel, this, ctx);
+    this.#role = new RoleSubscription(spec.connectionId, spec.channel, this, ctx, runner);
   }
 
   get book(): SlotBook {
@@ -247,7 +251,7 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
 
   readonly #onSubscriptionError = (event: { readonly sid: number; readonly error: CommandRejectedError }): void => {
     const { error } = event;
-    if (error.classification === 'terminal-subscription' || error.kalshiCode === 7) {
+    if (kalshiReaction(error.kalshiCode, 'frame').kind === 'resubscribe') {
       this.resubscribe(event.sid, error.kalshiCode);
       return;
     }

@@ -12,6 +12,7 @@ import type { Logger } from '../ports/logger';
 import type { ChannelName, UpdateAction } from '../protocol/kalshi/channels';
 import type { SlotRole } from './layout';
 import type { CommandName, CommandOutcome } from './manager-events';
+import type { ManagerCounters } from './manager-stats';
 import type { EmitEvent } from './pool-context';
 
 /** The command half of a {@link Client}: what the slot's command loops use. @internal */
@@ -20,9 +21,14 @@ export type CommandClient = Pick<Client, 'subscribe' | 'unsubscribe' | 'updateSu
 /** What the wrapper needs from the pool. @internal */
 export interface CommandTimingContext {
   readonly clock: Pick<Clock, 'now'>;
+  /** `stats().commands`: counted here, beside the `command` event, so the two cannot disagree. */
+  readonly counters: CommandCounters;
   readonly logger: Logger;
   readonly emit: EmitEvent;
 }
+
+/** The command counters of `stats()`. @internal */
+export type CommandCounters = Pick<ManagerCounters, 'commandsSent' | 'commandsPending' | 'commandsFailed'>;
 
 function outcomeOf(error: unknown): CommandOutcome {
   if (error instanceof CommandRejectedError) return 'rejected';
@@ -56,6 +62,9 @@ export class TimedCommands implements CommandClient {
   }
 
   async #time<T>(cmd: CommandName, action: UpdateAction | undefined, startedAt: number, pending: Promise<T>): Promise<T> {
+    const { counters } = this.ctx;
+    counters.commandsSent++;
+    counters.commandsPending++;
     try {
       const value = await pending;
       this.#report(cmd, action, startedAt, 'ok', undefined);
@@ -69,8 +78,11 @@ export class TimedCommands implements CommandClient {
           'command rejected',
         );
       }
+      counters.commandsFailed++;
       this.#report(cmd, action, startedAt, outcome, kalshiCode);
       throw error;
+    } finally {
+      counters.commandsPending--;
     }
   }
 

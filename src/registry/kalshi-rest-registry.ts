@@ -7,6 +7,7 @@ import { readLifecycleChange } from './lifecycle-event';
 import { createMarketFilter } from './market-filter';
 import type { PagerContext, RetryPolicy } from './rest-pager';
 import { fetchOpenMarkets } from './rest-pager';
+import { raceSignal } from '../internal/backoff';
 import type { KalshiRestRegistryOptions, RestMarket } from './rest-registry-options';
 import { resolveRestRegistryOptions, restRegistryDefaults } from './rest-registry-options';
 
@@ -36,16 +37,6 @@ export interface KalshiRestRegistry extends Registry {
 }
 
 const noop = (): void => {};
-
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,4 +1,5 @@
 import { ConnectError, ProtocolError, RateLimitedError } from '../errors';
+import { abortableWait } from '../internal/backoff';
 import type { Logger } from '../ports/logger';
 import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
 import type { RestTransport } from './rest-request';
@@ -30,21 +31,7 @@ function isRetryable(error: unknown): boolean {
 
 /** Waits `ms` on the context clock; rejects with `signal.reason` when `signal` aborts. */
 export function sleep(context: Pick<RestTransport, 'clock'>, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      context.clock.clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = context.clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  return abortableWait(context.clock, ms, signal);
 }
 
 /** Runs `attempt` until it succeeds, fails for good, or the policy runs out; retries with capped, jittered backoff. */
@@ -64,16 +51,14 @@ async function withRetry<T>(
       if (policy.kind === 'background' && tries > 1 && context.initialDelayMs * 2 ** (tries - 2) >= context.maxDelayMs) {
         throw error;
       }
-      const backoff = Math.min(context.initialDelayMs * 2 ** (tries - 1), context.maxDelayMs);
       const retryAfterMs = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
       // A background pass that is told to wait longer than the cap gives up: the next pass will come anyway.
       if (policy.kind === 'background' && retryAfterMs !== undefined && retryAfterMs > context.maxDelayMs) throw error;
       // Honour Retry-After (capped, so a bounded load cannot hang for an hour); jitter our own backoff
       // (down to 80%) so many clients do not retry in step.
+      const backoff = Math.min(context.initialDelayMs * 2 ** (tries - 1), context.maxDelayMs);
       const delayMs =
-        retryAfterMs === undefined
-          ? Math.round(backoff * (1 - 0.2 * Math.random()))
-          : Math.min(retryAfterMs, context.maxDelayMs);
+        retryAfterMs === undefined ? Math.round(backoff * (1 - 0.2 * Math.random())) : Math.min(retryAfterMs, context.maxDelayMs);
       const status = error instanceof ConnectError ? error.status : undefined;
       context.logger.warn(
         { status, attempt: tries, delayMs, error: error instanceof Error ? error.message : String(error) },
