@@ -73,7 +73,7 @@ const good = (): ReturnType<typeof createKalshiSigner> => createKalshiSigner({ k
 
 describe('privacy: the signed handshake is unreachable in every state', () => {
   it('client: connecting, 401, 429, dial timeout, open, closed', async () => {
-    const connecting = createKalshiClient({ url: `ws://127.0.0.1:${(silent.address() as { port: number }).port}/trade-api/ws/v2`, signer: good(), connectTimeoutMs: 300 });
+    const connecting = createKalshiClient({ url: `ws://127.0.0.1:${(silent.address() as { port: number }).port}/trade-api/ws/v2`, signer: good(), dialTimeoutMs: 300 });
     const dial = connecting.connect().catch((error: unknown) => error);
     await expect.poll(() => silentSockets.size, { timeout: 2_000 }).toBeGreaterThan(0);
     expectClean('connecting client', connecting);
