@@ -28,7 +28,7 @@ afterAll(async () => {
 describe('sid-scoped replies settle the command they answer', () => {
   it('a second subscribe over the market limit rejects with error 26, not a timeout', async () => {
     const [a, b, c, d] = sim.markets;
-    const [{ sid }] = await client.subscribe(['orderbook_delta'], [a!, b!]);
+    const sid = (await client.subscribe(['orderbook_delta'], [a!, b!]))[0]!.sid;
     const started = Date.now();
     const error = await client.subscribe(['orderbook_delta'], [c!, d!]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CommandRejectedError);
