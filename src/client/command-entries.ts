@@ -59,7 +59,7 @@ export function prepareUnsubscribe(sids: readonly number[]): Prepare<Unsubscribe
   return (id, sentAt) => {
     const command = buildUnsubscribe(id, sids);
     const { promise, resolve, reject } = deferred<UnsubscribeResult>();
-    const entry: PendingEntry = { kind: 'unsubscribe', id, cmd: command.cmd, sentAt, resolve, reject, sids: [...sids], confirmed: [] };
+    const entry: PendingEntry = { kind: 'unsubscribe', id, cmd: command.cmd, sentAt, resolve, reject, sids: [...sids], remaining: new Set(sids), confirmed: [] };
     return prepared(command, entry, promise);
   };
 }

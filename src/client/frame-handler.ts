@@ -19,6 +19,8 @@ export type FrameEvents = ClientEventEmit;
  */
 export class FrameHandler {
   private readonly scan: EnvelopeScan = createEnvelopeScan();
+  /** Channel of each sid this connection was granted (from accepted `subscribed` replies). */
+  private readonly channels = new Map<number, string>();
 
   constructor(
     private readonly events: FrameEvents,
@@ -113,13 +115,22 @@ export class FrameHandler {
   }
 
   private subscribed(reply: SubscribedReply): void {
-    // Synchronously, before the promise settles: the seq tracker opens the sid before its first snapshot.
-    this.events.emit('subscribed', { sid: reply.sid, channel: reply.channel, id: reply.id ?? 0 });
+    // Only a reply to a waiting subscribe, for a channel it asked for and has not been granted yet, is
+    // trusted: an unsolicited `subscribed` must not open a sid upstream (nor grow its trackers).
     const entry = this.entryFor(reply.id);
     if (entry?.kind !== 'subscribe') {
-      this.unexpected(entry, reply.id, 'subscribed');
+      if (entry === undefined && reply.id === undefined) this.protocolError('unexpected-reply', `unsolicited subscribed (sid ${reply.sid}) ignored`);
+      else this.unexpected(entry, reply.id, 'subscribed'); // a late reply (counted) or one to another command
       return;
     }
+    const slot = entry.results.findIndex((r, i) => r === undefined && entry.channels[i] === reply.channel);
+    if (slot < 0) {
+      this.protocolError('unexpected-reply', `subscribed for ${reply.channel} (sid ${reply.sid}) not asked by ${entry.cmd} (id ${entry.id}) ignored`);
+      return;
+    }
+    this.channels.set(reply.sid, reply.channel);
+    // Synchronously, before the promise settles: the seq tracker opens the sid before its first snapshot.
+    this.events.emit('subscribed', { sid: reply.sid, channel: reply.channel, id: entry.id });
     this.fillSlot(entry, reply.sid, reply.channel);
   }
 
@@ -135,8 +146,9 @@ export class FrameHandler {
         return;
       case 'subscribe': {
         // A subscribe merged into an existing sid is answered with `ok` + sid: it fills the next open slot.
+        const known = this.channels.get(reply.sid);
         const slot = entry.results.indexOf(undefined);
-        this.fillSlot(entry, reply.sid, entry.channels[slot] ?? '');
+        this.fillSlot(entry, reply.sid, known ?? entry.channels[slot] ?? '');
         return;
       }
       case 'unsubscribe':
@@ -151,14 +163,19 @@ export class FrameHandler {
 
   private unsubscribed(reply: UnsubscribedReply): void {
     const sid = reply.sid;
+    if (sid !== undefined) this.channels.delete(sid);
     let entry = this.entryFor(reply.id);
-    if (entry === undefined && reply.id === undefined && sid !== undefined) entry = this.pending.findBySid(sid);
+    if (entry === undefined && reply.id === undefined && sid !== undefined) entry = this.pending.soleBySid(sid, undefined);
     if (entry?.kind !== 'unsubscribe') {
       if (reply.id !== undefined) this.unexpected(entry, reply.id, 'unsubscribed');
       return; // server-side unsubscribe of a sid nobody asked about: the frame event is enough
     }
-    if (sid !== undefined && !entry.confirmed.includes(sid)) entry.confirmed.push(sid);
-    if (sid === undefined || entry.sids.every((s) => entry.confirmed.includes(s))) {
+    // Only sids the command asked for count, each once (a Set: linear in the replies, whatever they hold).
+    if (sid !== undefined) {
+      if (!entry.remaining.delete(sid)) return;
+      entry.confirmed.push(sid);
+    }
+    if (sid === undefined || entry.remaining.size === 0) {
       this.answer(entry, () => entry.resolve({ sids: [...entry.confirmed] }));
     }
   }
@@ -166,7 +183,10 @@ export class FrameHandler {
   private error(reply: ErrorReply): void {
     this.counters.error('rejected');
     let entry = this.entryFor(reply.id);
-    if (entry === undefined && reply.id === undefined && reply.sid !== undefined) entry = this.pending.findBySid(reply.sid);
+    // A sid-scoped error without id belongs to the pending command on that sid when there is exactly one.
+    if (entry === undefined && reply.id === undefined && reply.sid !== undefined) {
+      entry = this.pending.soleBySid(reply.sid, this.channels.get(reply.sid));
+    }
     if (entry !== undefined) {
       const error = toRejectedError(reply, { ...this.context, command: entry.cmd });
       this.answer(entry, () => entry.reject(error));
@@ -188,6 +208,19 @@ export class FrameHandler {
         entry.resolve({ sid: entry.sid, action: 'get_snapshot', seq: undefined, snapshots: entry.received }),
       );
     }
+  }
+
+  /**
+   * A later command on this connection was answered, so the server is done with `get_snapshot` `id`
+   * (it handles one connection's commands in order): settle it with the snapshots that came, however
+   * few (markets the sid does not hold get none).
+   */
+  snapshotBarrier(id: number): void {
+    const entry = this.pending.get(id);
+    if (entry?.kind !== 'snapshot') return;
+    this.answer(entry, () =>
+      entry.resolve({ sid: entry.sid, action: 'get_snapshot', seq: undefined, snapshots: entry.received }),
+    );
   }
 
   private fillSlot(entry: SubscribeEntry, sid: number, channel: string): void {

@@ -340,7 +340,17 @@ class KalshiClient extends ClientEventEmitter implements Client {
     marketTickers: readonly string[],
     options?: CommandOptions,
   ): Promise<UpdateResult> {
-    return this.command(options, prepareUpdate(sid, action, marketTickers));
+    const result = this.command(options, prepareUpdate(sid, action, marketTickers));
+    if (action === 'get_snapshot' && this.currentState === 'open') {
+      // Kalshi sends no `ok` for get_snapshot and nothing for markets the sid does not hold: a cheap
+      // list_subscriptions right behind it marks the end of its answer, so it settles without a timeout.
+      const snapshotId = this.nextId - 1;
+      this.command(options, prepareList()).then(
+        () => this.frames.snapshotBarrier(snapshotId),
+        () => undefined, // the get_snapshot keeps its own timeout
+      );
+    }
+    return result;
   }
 
   listSubscriptions(options?: CommandOptions): Promise<SubscriptionInfo[]> {

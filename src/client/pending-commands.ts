@@ -29,6 +29,8 @@ export interface SubscribeEntry extends EntryBase<SubscribeResult[]> {
 export interface UnsubscribeEntry extends EntryBase<UnsubscribeResult> {
   readonly kind: 'unsubscribe';
   readonly sids: readonly number[];
+  /** Sids asked for and not confirmed yet: only these are accepted from replies (linear in replies). */
+  readonly remaining: Set<number>;
   readonly confirmed: number[];
 }
 
@@ -148,13 +150,25 @@ export class PendingCommands {
     return true;
   }
 
-  /** The oldest pending command addressing `sid` (update/get_snapshot on it, or unsubscribe naming it). */
-  findBySid(sid: number): PendingEntry | undefined {
+  /**
+   * The one pending command addressing `sid`, or undefined when none or several do: an update or
+   * get_snapshot on it, an unsubscribe still waiting for it, or a subscribe with an open slot for
+   * `channel` (the channel the sid carries; a subscribe to a held channel merges into that sid).
+   */
+  soleBySid(sid: number, channel: string | undefined): PendingEntry | undefined {
+    let found: PendingEntry | undefined;
     for (const entry of this.entries.values()) {
-      if ((entry.kind === 'update' || entry.kind === 'snapshot') && entry.sid === sid) return entry;
-      if (entry.kind === 'unsubscribe' && entry.sids.includes(sid)) return entry;
+      let addresses = false;
+      if (entry.kind === 'update' || entry.kind === 'snapshot') addresses = entry.sid === sid;
+      else if (entry.kind === 'unsubscribe') addresses = entry.remaining.has(sid);
+      else if (entry.kind === 'subscribe' && channel !== undefined) {
+        addresses = entry.channels.some((c, i) => c === channel && entry.results[i] === undefined);
+      }
+      if (!addresses) continue;
+      if (found !== undefined) return undefined;
+      found = entry;
     }
-    return undefined;
+    return found;
   }
 
   /** Rejects and removes every entry at once (socket closed). */

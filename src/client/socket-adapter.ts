@@ -52,19 +52,21 @@ const wsEvents = ['open', 'message', 'ping', 'pong', 'unexpected-response', 'err
 class NodeSocket implements SocketAdapter {
   readonly signed = true;
   closed = false;
-  private readonly socket: NodeWebSocket;
-  private readonly handlers: Record<(typeof wsEvents)[number], NodeListener>;
+  // True private fields (#): the `ws` instance holds the signed handshake request until the dial ends,
+  // and nothing reachable from a public object (util.inspect, even with showHidden) may lead to it.
+  readonly #socket: NodeWebSocket;
+  readonly #handlers: Record<(typeof wsEvents)[number], NodeListener>;
 
   constructor(Ctor: typeof NodeWebSocket, options: DialOptions, sink: SocketSink) {
     const headers: Record<string, string> = options.headers === undefined ? {} : { ...options.headers };
     // TLS verification stays on: no rejectUnauthorized override is ever passed.
-    this.socket = new Ctor(options.url, {
+    this.#socket = new Ctor(options.url, {
       headers,
       maxPayload: options.maxPayload,
       perMessageDeflate: options.perMessageDeflate,
       followRedirects: false,
     });
-    this.handlers = {
+    this.#handlers = {
       open: () => sink.open(),
       message: (data: Uint8Array, isBinary: boolean) => sink.message(data, isBinary),
       ping: () => sink.ping(),
@@ -76,54 +78,54 @@ class NodeSocket implements SocketAdapter {
       error: (error: Error) => sink.error(error),
       close: (code: number, reason: Buffer) => {
         this.closed = true;
-        this.detach();
+        this.#detach();
         sink.close(code, reason.toString());
       },
     };
-    for (const event of wsEvents) this.emitter.on(event, this.handlers[event]);
+    for (const event of wsEvents) this.#emitter.on(event, this.#handlers[event]);
   }
 
   send(text: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.socket.send(text, (error) => (error ? reject(error) : resolve()));
+      this.#socket.send(text, (error) => (error ? reject(error) : resolve()));
     });
   }
 
   ping(): boolean {
-    if (this.socket.readyState !== NodeWebSocket.OPEN) return false;
-    this.socket.ping();
+    if (this.#socket.readyState !== NodeWebSocket.OPEN) return false;
+    this.#socket.ping();
     return true;
   }
 
   close(code: number, reason: string): void {
-    this.socket.close(code, reason);
+    this.#socket.close(code, reason);
   }
 
   terminate(): void {
-    this.socket.terminate();
+    this.#socket.terminate();
   }
 
   pause(): void {
-    if (typeof this.socket.pause === 'function') this.socket.pause();
+    if (typeof this.#socket.pause === 'function') this.#socket.pause();
   }
 
   resume(): void {
-    if (typeof this.socket.resume === 'function') this.socket.resume();
+    if (typeof this.#socket.resume === 'function') this.#socket.resume();
   }
 
   listenerCount(): number {
     let count = 0;
-    for (const event of wsEvents) count += this.socket.listenerCount(event);
+    for (const event of wsEvents) count += this.#socket.listenerCount(event);
     return count;
   }
 
   /** The socket as a plain EventEmitter (ws's typed overloads do not take a union of event names). */
-  private get emitter(): EventEmitter {
-    return this.socket as unknown as EventEmitter;
+  get #emitter(): EventEmitter {
+    return this.#socket as unknown as EventEmitter;
   }
 
-  private detach(): void {
-    for (const event of wsEvents) this.emitter.off(event, this.handlers[event]);
+  #detach(): void {
+    for (const event of wsEvents) this.#emitter.off(event, this.#handlers[event]);
   }
 }
 
@@ -147,14 +149,14 @@ const encoder = new TextEncoder();
 class DomSocket implements SocketAdapter {
   readonly signed = false;
   closed = false;
-  private readonly socket: DomWebSocket;
-  private readonly handlers: Record<(typeof domEvents)[number], (event: never) => void>;
-  private attached = true;
+  readonly #socket: DomWebSocket;
+  readonly #handlers: Record<(typeof domEvents)[number], (event: never) => void>;
+  #attached = true;
 
   constructor(Ctor: WebSocketConstructor, options: DialOptions, sink: SocketSink) {
-    this.socket = new (Ctor as unknown as new (url: string) => DomWebSocket)(options.url);
-    this.socket.binaryType = 'arraybuffer';
-    this.handlers = {
+    this.#socket = new (Ctor as unknown as new (url: string) => DomWebSocket)(options.url);
+    this.#socket.binaryType = 'arraybuffer';
+    this.#handlers = {
       open: () => sink.open(),
       message: (event: { readonly data: unknown }) => {
         const data = event.data;
@@ -166,16 +168,16 @@ class DomSocket implements SocketAdapter {
       error: () => sink.error(new Error('WebSocket error')),
       close: (event: { readonly code: number; readonly reason: string }) => {
         this.closed = true;
-        this.detach();
+        this.#detach();
         sink.close(event.code, event.reason);
       },
     };
-    for (const event of domEvents) this.socket.addEventListener(event, this.handlers[event]);
+    for (const event of domEvents) this.#socket.addEventListener(event, this.#handlers[event]);
   }
 
   send(text: string): Promise<void> {
     try {
-      this.socket.send(text);
+      this.#socket.send(text);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -187,12 +189,12 @@ class DomSocket implements SocketAdapter {
   }
 
   close(code: number, reason: string): void {
-    this.socket.close(code, reason);
+    this.#socket.close(code, reason);
   }
 
   terminate(): void {
     // No terminate in the browser API: a close frame is the fastest way out.
-    this.socket.close(1000, 'terminated');
+    this.#socket.close(1000, 'terminated');
   }
 
   pause(): void {}
@@ -200,12 +202,12 @@ class DomSocket implements SocketAdapter {
   resume(): void {}
 
   listenerCount(): number {
-    return this.attached ? domEvents.length : 0;
+    return this.#attached ? domEvents.length : 0;
   }
 
-  private detach(): void {
-    this.attached = false;
-    for (const event of domEvents) this.socket.removeEventListener(event, this.handlers[event]);
+  #detach(): void {
+    this.#attached = false;
+    for (const event of domEvents) this.#socket.removeEventListener(event, this.#handlers[event]);
   }
 }
 

@@ -104,7 +104,8 @@ describe('KalshiClient against the simulator', () => {
     const unsub = await c.unsubscribe([book]);
     expect(unsub.sids).toEqual([book]);
     expect(frames.some((f) => f.type === 'unsubscribed')).toBe(true);
-    expect(c.stats().commandsAnswered).toMatchObject({ subscribe: 1, update_subscription: 3, list_subscriptions: 1, unsubscribe: 1 });
+    // one list_subscriptions is the barrier sent behind get_snapshot
+    expect(c.stats().commandsAnswered).toMatchObject({ subscribe: 1, update_subscription: 3, list_subscriptions: 2, unsubscribe: 1 });
     expect(c.stats().pendingCommands).toBe(0);
   });
 
