@@ -2,7 +2,7 @@
  * Kalshi errors 18 and 7 on the orderbook batch path (a rejected `add_markets`) and on the sid-scoped path
  * (an `error` frame naming a sid, no command id). Found unreached by the mutation run of #18.
  */
-import type { ManagerErrorEvent, ResubscribeEvent } from 'kalshi-ws-pool';
+import type { ManagerErrorEvent, RepairEvent, ResubscribeEvent } from 'kalshi-ws-pool';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { harness, obSid, settled } from './manager-helpers';
 import type { Harness } from './manager-helpers';
@@ -114,5 +114,25 @@ describe('sid-scoped errors', () => {
     // (The fake forgets the sid on any injected error; the manager keeps it open.)
     expect(manager.health().connections[0]!.sids).toEqual([sid]);
     expect(client.commands.filter((c) => c.cmd === 'subscribe')).toHaveLength(1);
+  });
+});
+
+describe('error 9 outside the batch path', () => {
+  it('error 9 on a get_snapshot repair reports the repair failed and does not redial (docs/errors.md)', async () => {
+    current = harness(['A'], { layout: ONE_BOOK });
+    const { manager, fakes } = current;
+    const repairs: RepairEvent[] = [];
+    manager.on('repair', (e) => repairs.push(e));
+    await manager.start();
+    await settled(manager);
+    const client = fakes.latest(1)!;
+    client.failNext(9, { action: 'get_snapshot' });
+    client.skipSeq(obSid(client), 1);
+    client.data(obSid(client), 'orderbook_delta', {});
+    await vi.waitFor(() => expect(repairs).toHaveLength(1));
+    expect(repairs[0]).toMatchObject({ outcome: 'failed', error: { kalshiCode: 9 } });
+    await settled(manager);
+    expect(fakes.latest(1)).toBe(client); // no new client: the connection was not redialled
+    expect(manager.health().connections[0]).toMatchObject({ state: 'open', generation: 1 });
   });
 });
