@@ -1,16 +1,16 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config';
 
 /**
- * Vitest settings for mutation runs (`stryker.config.mjs`): unit tests only. Integration tests need sockets
- * and real time, which makes mutants time out rather than fail, and they are too slow to repeat per mutant.
+ * Vitest settings for mutation runs (`stryker.config.mjs`): the unit tests only. Integration tests need
+ * sockets and real time, so a mutant there mostly times out rather than fails, and they are far too slow to
+ * repeat per mutant. (Not `mergeConfig`: it would append to `include` instead of replacing it.)
  */
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      include: ['test/unit/**/*.test.ts'],
-      reporters: ['default'],
-    },
-  }),
-);
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: ['test/unit/**/*.test.ts'],
+    reporters: ['default'],
+  },
+});

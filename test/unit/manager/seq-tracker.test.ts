@@ -174,4 +174,14 @@ describe('SeqTracker', () => {
     expect(seqs.last(DENSE_SID_LIMIT)).toBeUndefined();
     expect(seqs.check(DENSE_SID_LIMIT + 1, 1)).toBe(SEQ_UNKNOWN);
   });
+
+  it('map fallback: a regressed seq is a duplicate and leaves last unchanged (mutation survivor)', () => {
+    const seqs = new SeqTracker();
+    const sid = 2 ** 31;
+    seqs.open(sid);
+    expect(seqs.check(sid, 5)).toBe(4);
+    expect(seqs.check(sid, 3)).toBe(SEQ_DUPLICATE);
+    expect(seqs.last(sid)).toBe(5);
+    expect(seqs.check(sid, 6)).toBe(SEQ_IN_ORDER);
+  });
 });
