@@ -12,5 +12,7 @@ export default defineConfig({
     ...base.test,
     include: ['test/unit/**/*.test.ts'],
     reporters: ['default'],
+    // Lets timing-ratio tests step aside (see test/unit/fuzz/scan-envelope.fuzz.test.ts).
+    env: { ...base.test?.env, KWP_MUTATION_RUN: '1' },
   },
 });
