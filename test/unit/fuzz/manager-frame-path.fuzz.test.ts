@@ -1,16 +1,21 @@
 /**
  * The manager's frame path (client frame -> envelope -> seq check -> dedupe -> queue) fed hostile
- * frames through a FakeClient, dispatched the way KalshiClient's frame handler does. Checked against a
- * reference model of the sequence rules in docs/decisions/manager-api.md: never throws, and the drop,
- * gap and delivery counters are exactly what the model says.
+ * frames through a FakeClient, each frame read by the real `FrameHandler` of KalshiClient (the same
+ * class, not a copy of its routing). Checked against a reference model of the sequence rules in
+ * docs/decisions/manager-api.md: never throws, and the drop, gap and delivery counters are exactly what
+ * the model says.
  */
 import fc from 'fast-check';
-import { ProtocolError, createConnectionManager } from 'kalshi-ws-pool';
-import { classifyReply, scanEnvelope } from 'kalshi-ws-pool/protocol';
+import { createConnectionManager, systemClock } from 'kalshi-ws-pool';
+import { scanEnvelope } from 'kalshi-ws-pool/protocol';
 import type { ConnectionManager, LayoutOptions, RawMessage, Registry } from 'kalshi-ws-pool';
 import { createFakeClientFactory } from 'kalshi-ws-pool/testing';
 import type { FakeClient } from 'kalshi-ws-pool/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ClientCounters } from '../../../src/client/client-counters';
+import type { ClientEventEmit } from '../../../src/client/client-emitter';
+import { FrameHandler } from '../../../src/client/frame-handler';
+import { PendingCommands } from '../../../src/client/pending-commands';
 import { hostileBytes } from './fuzz-helpers';
 
 const encoder = new TextEncoder();
@@ -19,22 +24,57 @@ const decoder = new TextDecoder();
 /** A registry that never changes (lifecycle frames in the fuzz must not move markets). */
 const fixedRegistry = (markets: string[]): Registry => ({ markets: () => Promise.resolve(markets), onChange: () => () => {} });
 
-/** What KalshiClient does with one inbound text frame: `frame`, `protocolError`, or nothing (replies). */
-function dispatch(client: FakeClient, bytes: Uint8Array): 'frame' | 'protocol' | 'reply' {
-  const scan = scanEnvelope(bytes);
-  if (!scan.ok) {
-    client.emit('protocolError', new ProtocolError(scan.failure ?? 'invalid', 'fuzz'));
-    return 'protocol';
-  }
-  const reply = classifyReply(bytes, scan);
-  if (reply?.kind === 'malformed') {
-    client.emit('protocolError', new ProtocolError('malformed-reply', reply.reason));
-    return 'protocol';
-  }
-  const carriesSeq = reply?.kind === 'updated' || ((reply?.kind === 'unsubscribed' || reply?.kind === 'error') && reply.sid !== undefined);
-  if (reply !== undefined && !carriesSeq) return 'reply';
-  client.emit('frame', bytes, Date.now(), scan);
-  return 'frame';
+type Outcome = 'frame' | 'protocol' | 'reply';
+interface Reader {
+  /** Feed one inbound text frame to the real FrameHandler; returns what it emitted. */
+  read(bytes: Uint8Array): Outcome;
+  /** Sid-scoped errors that end a subscription (7, 10, 25), withheld from the manager (see below). */
+  terminal: number;
+  /** Sids announced by `subscribed` replies since the last read (the manager opens them). */
+  readonly subscribed: number[];
+}
+
+/**
+ * The real `FrameHandler`, reporting to the fake client's listeners (the manager's). One exception:
+ * `subscriptionError` events that end the subscription are counted and withheld, because the manager
+ * then retires the sid the reference model follows; that reaction has its own tests
+ * (test/unit/manager/batch-errors.test.ts). Every other event reaches the manager unchanged.
+ */
+function reader(client: FakeClient): Reader {
+  let outcome: Outcome = 'reply';
+  const state: Reader = {
+    terminal: 0,
+    subscribed: [],
+    read(bytes) {
+      outcome = 'reply';
+      state.subscribed.length = 0;
+      handler.handle(bytes, false, Date.now()); // must not throw
+      return outcome;
+    },
+  };
+  const events = {
+    emit(event: string, ...args: unknown[]): boolean {
+      if (event === 'frame') outcome = 'frame';
+      else if (event === 'protocolError') outcome = 'protocol';
+      else if (event === 'subscribed') state.subscribed.push((args[0] as { sid: number }).sid);
+      else if (event === 'subscriptionError') {
+        const { error } = args[0] as { error: { classification: string; kalshiCode: number } };
+        if (error.classification === 'terminal-subscription' || error.kalshiCode === 7) {
+          state.terminal++;
+          return false;
+        }
+      }
+      return (client.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
+    },
+  } as ClientEventEmit;
+  const handler = new FrameHandler(
+    events,
+    new PendingCommands(systemClock, { dropped: () => {} }, { connectionId: client.connectionId }),
+    new ClientCounters(),
+    { connectionId: client.connectionId },
+    () => Date.now(),
+  );
+  return state;
 }
 
 /** The sequence rules, written out independently of SlotFrames/SeqTracker. */
@@ -49,6 +89,14 @@ class Model {
   readonly flags: number[] = [];
   /** Delivered-frame payloads (`msg` text) with their counts; `-` for frames without msg. */
   readonly payloads = new Map<string, number>();
+
+  /**
+   * A `subscribed` reply opens its sid, expecting seq 1 again, even when no subscribe is pending (the
+   * client announces it before matching the command, so the first snapshot is never unknown).
+   */
+  subscribed(sid: number): void {
+    this.last.set(sid, 0);
+  }
 
   frame(bytes: Uint8Array): void {
     const scan = scanEnvelope(bytes);
@@ -161,6 +209,7 @@ describe('manager frame path under hostile frames (FakeClient)', () => {
     const { fakes, seen } = await startWith({ ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 });
     const client = fakes.latest(1)!;
     expect(client.sidOf('orderbook_delta')).toBe(1);
+    const frames = reader(client);
     const model = new Model();
     const before = manager!.stats();
     let protocol = 0;
@@ -168,7 +217,8 @@ describe('manager frame path under hostile frames (FakeClient)', () => {
       fc.property(fc.array(fc.oneof({ arbitrary: frameSpec, weight: 4 }, { arbitrary: hostileBytes, weight: 1 }), { maxLength: 40 }), (items) => {
         for (const item of items) {
           const bytes = item instanceof Uint8Array ? item : render(item, model);
-          const outcome = dispatch(client, bytes); // must not throw
+          const outcome = frames.read(bytes); // must not throw
+          for (const sid of frames.subscribed) model.subscribed(sid);
           if (outcome === 'frame') model.frame(bytes);
           else if (outcome === 'protocol') protocol++;
         }
@@ -196,14 +246,15 @@ describe('manager frame path under hostile frames (FakeClient)', () => {
 
   it('a redundant ticker pair fed the same hostile frames: never throws, each payload delivered once per copy sent', async () => {
     const { fakes, seen } = await startWith({ ticker: 2, trade: 0, lifecycle: 0, orderbook: 0 });
-    const [a, b] = [fakes.latest(1)!, fakes.latest(2)!];
+    const [a, b] = [reader(fakes.latest(1)!), reader(fakes.latest(2)!)];
     const model = new Model(); // of connection a; b sees the same frames in the same order
     fc.assert(
       fc.property(fc.array(fc.oneof(hostileBytes, frameSpec.map((s) => render({ ...s, sid: 1, seq: 'absent', type: 'ticker' }, model))), { maxLength: 30 }), fc.boolean(), (items, bFirst) => {
         for (const bytes of items) {
-          if (bFirst) dispatch(b, bytes);
-          if (dispatch(a, bytes) === 'frame') model.frame(bytes);
-          if (!bFirst) dispatch(b, bytes);
+          if (bFirst) b.read(bytes);
+          if (a.read(bytes) === 'frame') model.frame(bytes);
+          for (const sid of a.subscribed) model.subscribed(sid);
+          if (!bFirst) b.read(bytes);
         }
       }),
       { numRuns: 200 },

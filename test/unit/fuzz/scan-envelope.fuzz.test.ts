@@ -69,7 +69,8 @@ describe('scanEnvelope under hostile input', () => {
     );
   });
 
-  it('stays linear on pathological frames (deep nesting, long escapes, many keys, huge numbers)', () => {
+  // Timing ratios mean nothing under mutation testing (instrumented code, a loaded machine): skipped there.
+  it.skipIf(process.env['KWP_MUTATION_RUN'] !== undefined)('stays linear on pathological frames (deep nesting, long escapes, many keys, huge numbers)', () => {
     const size = 200_000;
     const cases: [string, (n: number) => string][] = [
       ['deep arrays', (n) => `{"msg":${'['.repeat(n)}${']'.repeat(n)},"sid":1}`],

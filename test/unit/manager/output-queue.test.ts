@@ -183,6 +183,21 @@ describe('OutputQueue: overflow policies', () => {
     expect(summary((await pending).value as RawMessage)).toBe('1/1/3');
   });
 
+  it('direct hand-off applies a drop flag left pending by another stream (mutation survivor)', async () => {
+    const q = queue({ capacity: 1, lowWaterMark: 0, policy: 'drop-oldest' });
+    q.push(msg(1, 1, 1));
+    q.push(msg(1, 2, 1)); // evicts sid 1 seq 1: its flag waits for sid 1's next delivery
+    const it = q.iterate();
+    expect(summary((await it.next()).value as RawMessage)).toBe('1/2/1'); // another stream: no flag
+    const pending = it.next(); // the queue is empty: this consumer waits
+    q.push(msg(1, 1, 2)); // handed over directly, and must carry the flag
+    expect(summary((await pending).value as RawMessage)).toBe('1/1/2+1');
+    const next = it.next();
+    q.push(msg(1, 1, 3)); // the flag was used once
+    expect(summary((await next).value as RawMessage)).toBe('1/1/3');
+    await it.return?.();
+  });
+
   it('pause: accepts everything, pauses once at capacity, resumes once at the low-water mark', async () => {
     const onPause = vi.fn();
     const onResume = vi.fn();
@@ -307,6 +322,19 @@ describe('OutputQueue: consumers', () => {
     await expect(loop).rejects.toBe(error);
     q2.push(msg(1, 1, 2));
     expect(q2.discarded).toBe(1);
+  });
+
+  it('abort() while paused un-pauses the queue (mutation survivor)', () => {
+    const onResume = vi.fn();
+    const q = queue({ capacity: 2, lowWaterMark: 0, policy: 'pause', onResume });
+    q.push(msg(1, 1, 1));
+    q.push(msg(1, 1, 2));
+    expect(q.paused).toBe(true);
+    q.abort(new Error('boom'));
+    expect(q.paused).toBe(false);
+    expect(q.size).toBe(0);
+    q.abort(new Error('second')); // idempotent
+    expect(q.paused).toBe(false);
   });
 
   it('batches(): yields what is queued up to maxBatch, never waits to fill', async () => {

@@ -159,6 +159,42 @@ describe('Placement', () => {
     expect([...placement.placeUnplaced()]).toEqual([[2, ['D-x']]]);
   });
 
+  it('markFull on a disabled slot does not re-open it (mutation survivor)', () => {
+    const placement = new Placement({ slots: [1], capacity: 10 });
+    placement.disable(1);
+    placement.markFull(1, 5);
+    expect(placement.capacityOf(1)).toBe(5);
+    expect(placement.add('A')).toBeUndefined(); // still disabled
+    expect(placement.placeUnplaced().size).toBe(0);
+    placement.enable(1);
+    expect([...placement.placeUnplaced()]).toEqual([[1, ['A']]]);
+  });
+
+  it('enable() keeps the capacity lowered by markFull (mutation survivor)', () => {
+    const placement = new Placement({ slots: [1, 2], capacity: 10 });
+    placement.markFull(1, 1);
+    placement.disable(1);
+    placement.enable(1);
+    expect(placement.capacityOf(1)).toBe(1);
+    const slots = ['A', 'B', 'C'].map((ticker) => placement.add(ticker));
+    // Slot 1 takes one market only; the rest go to slot 2.
+    expect(slots.filter((slot) => slot === 1)).toHaveLength(1);
+    expect(placement.load(1)).toBe(1);
+    expect(placement.load(2)).toBe(2);
+  });
+
+  it('add() of a ticker already waiting keeps its place in the FIFO even when room appeared (mutation survivor)', () => {
+    const placement = new Placement({ slots: [1], capacity: 1 });
+    expect(placement.add('X')).toBe(1);
+    expect(placement.add('A')).toBeUndefined();
+    expect(placement.add('B')).toBeUndefined();
+    placement.remove('X'); // room for one; A is first in line
+    expect(placement.add('B')).toBeUndefined(); // B asks again in the same batch: it must not jump A
+    expect(placement.slotOf('B')).toBeUndefined();
+    expect([...placement.placeUnplaced()]).toEqual([[1, ['A']]]);
+    expect(placement.unplacedTickers()).toEqual(['B']);
+  });
+
   it('rejects bad options and unknown slots with ConfigError', () => {
     expect(() => new Placement({ slots: [1, 1], capacity: 5 })).toThrow(/duplicate slot id 1/);
     expect(() => new Placement({ slots: [1.5], capacity: 5 })).toThrow(/slots/);
@@ -200,6 +236,9 @@ describe('Placement', () => {
     expect(placement.add('KXSCALE-ONE-MORE')).toBeUndefined();
     expect(placement.unplaced).toBe(1);
     expect(elapsed).toBeLessThan(15_000); // generous bound for slow CI; measured ~1.5-2.5 s on 2 vCPUs
+    // The <= 200 B/market budget (docs/benchmarks.md) is asserted only after a forced gc (run with
+    // NODE_OPTIONS=--expose-gc); without it the heap delta includes garbage, so only a loose bound holds.
+    expect(perMarket).toBeLessThan(gc === undefined ? 400 : 200);
     console.log(
       `placement scale: ${total} adds in ${elapsed.toFixed(0)} ms; heap ${perMarket.toFixed(1)} B/market` +
         (gc === undefined ? ' (no --expose-gc: includes garbage)' : ' (after gc)'),

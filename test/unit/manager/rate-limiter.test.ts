@@ -96,6 +96,9 @@ describe('RateLimiter (fake timers, system clock)', () => {
     expect(times.filter((t) => t === 0).length).toBe(5);
     expect(Math.max(...times)).toBeGreaterThanOrEqual(5_000);
     for (const t of times) expect(times.filter((u) => u >= t && u <= t + 1_000).length).toBeLessThanOrEqual(25);
+    // Exact schedule, so dropping the jitter fails: the first wait is one token (50 ms) + 0.5 * 30 ms; the
+    // 15 ms waited past the token are refilled into the bucket, so later waits are 35 + 15 = 50 ms each.
+    expect(times).toEqual([0, 0, 0, 0, 0, ...Array.from({ length: 100 }, (_, k) => 65 + 50 * k)]);
   });
 
   it('serves waiters in FIFO order', async () => {
@@ -218,5 +221,50 @@ describe('RateLimiter (manual Clock port)', () => {
     await clock.advance(100);
     await pending;
     expect(third).toBe(true);
+  });
+
+  it('adds random() * jitterMs to every timed wait, never to an immediate grant (mutation survivor)', async () => {
+    const clock = new ManualClock();
+    const random = vi.fn(() => 0.5);
+    const limiter = new RateLimiter({ ratePerSecond: 10, jitterMs: 100, clock, random });
+    await limiter.acquire(); // immediate: no jitter drawn
+    expect(random).not.toHaveBeenCalled();
+    let granted: number | undefined;
+    const second = limiter.acquire().then(() => (granted = clock.now() - 1_000_000));
+    expect(random).toHaveBeenCalledTimes(1);
+    await clock.advance(149); // token due at 100 ms, plus 50 ms of jitter
+    expect(granted).toBeUndefined();
+    await clock.advance(1);
+    await second;
+    expect(granted).toBe(150);
+  });
+
+  it('counts partially refilled tokens: 10/s, second acquire at 60 ms is granted at 100 ms (mutation survivor)', async () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    await limiter.acquire();
+    await clock.advance(60);
+    let granted: number | undefined;
+    const second = limiter.acquire().then(() => (granted = clock.now() - 1_000_000));
+    expect(clock.timers.size).toBe(1);
+    expect([...clock.timers.values()][0]!.due - 1_000_000).toBe(100); // not 160
+    await clock.advance(39);
+    expect(granted).toBeUndefined();
+    await clock.advance(1);
+    await second;
+    expect(granted).toBe(100);
+    expect(clock.timers.size).toBe(0);
+  });
+
+  it('a hold with jitter waits hold + jitter, and grants the rest at the rate after it', async () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 100, burst: 2, jitterMs: 10, clock, random: () => 0.3 });
+    limiter.holdFor(500);
+    const times: number[] = [];
+    const all = Array.from({ length: 3 }, () => limiter.acquire().then(() => times.push(clock.now() - 1_000_000)));
+    await clock.advance(1_000);
+    await Promise.all(all);
+    // Hold 500 + 3 jitter: two tokens at once (burst 2), the third one token (10 ms) + 3 ms later.
+    expect(times).toEqual([503, 503, 516]);
   });
 });

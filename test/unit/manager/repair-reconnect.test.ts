@@ -91,6 +91,40 @@ describe('repair scheduling', () => {
     expect(client.commands.filter((c) => c.action === 'add_markets').map((c) => c.tickers)).toEqual([['B'], ['B']]);
     expect(client.subscriptions()[0]!.markets).toEqual(['A', 'B']);
   });
+
+  it('error 27 on add_markets holds the pool-wide command limiter: another connection waits too', async () => {
+    // Command backoff starts at min(500 ms, reconnect.initialDelayMs) = 300 ms.
+    current = harness(['A', 'C'], {
+      layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 2 },
+      reconnect: { initialDelayMs: 300, maxDelayMs: 1_000, randomize: false, stableAfterMs: 60_000 },
+    });
+    const { manager, fakes, registry } = current;
+    const rejections: number[] = [];
+    manager.on('command', (e) => {
+      if (e.kalshiCode !== undefined) rejections.push(performance.now());
+    });
+    await manager.start();
+    await settled(manager);
+    const first = fakes.latest(1)!;
+    const second = fakes.latest(2)!;
+    const adds = (client: typeof first): string[][] =>
+      client.commands.filter((c) => c.action === 'add_markets').map((c) => [...c.tickers]);
+    first.failNext(27, { action: 'add_markets' });
+    registry.add('B'); // both slots hold one market: B goes to the first (lowest id)
+    await vi.waitFor(() => expect(adds(first)).toEqual([['B']]));
+    const rejectedAt = rejections[0]!; // when the manager saw the rejection, not when polling noticed it
+    registry.add('D'); // the first slot now holds two: D goes to the second connection
+    await vi.waitFor(() => expect(adds(second)).toEqual([['D']]), { timeout: 3_000, interval: 5 });
+    const otherSentAfter = performance.now() - rejectedAt;
+    await vi.waitFor(() => expect(adds(first)).toEqual([['B'], ['B']]), { timeout: 3_000, interval: 5 });
+    const retriedAfter = performance.now() - rejectedAt;
+    // Both waited for the hold (300 ms, less 20 ms of slack for timer rounding), not only the rejected slot's retry.
+    expect(otherSentAfter).toBeGreaterThanOrEqual(280);
+    expect(retriedAfter).toBeGreaterThanOrEqual(280);
+    await settled(manager);
+    expect(first.subscriptions()[0]!.markets).toEqual(['A', 'B']);
+    expect(second.subscriptions()[0]!.markets).toEqual(['C', 'D']);
+  });
 });
 
 describe('reconnect backoff', () => {

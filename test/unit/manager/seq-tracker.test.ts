@@ -141,4 +141,47 @@ describe('SeqTracker', () => {
     expect(seqs.check(1, big)).toBe(big - 1);
     expect(seqs.check(1, big + 1)).toBe(0);
   });
+
+  it('a sid exactly at the dense array length is unknown, never NaN (mutation survivor)', () => {
+    const seqs = new SeqTracker();
+    seqs.open(1); // the array starts with 16 entries: sids 0..15
+    for (const sid of [16, 17]) {
+      expect(seqs.check(sid, 1)).toBe(SEQ_UNKNOWN);
+      expect(seqs.isOpen(sid)).toBe(false);
+      expect(seqs.last(sid)).toBeUndefined();
+      seqs.close(sid); // ignored, no growth
+    }
+    // Growing for sid 16 doubles the array to 32 entries; sid 32 is then exactly at its length.
+    seqs.open(16);
+    expect(seqs.check(16, 1)).toBe(SEQ_IN_ORDER);
+    expect(seqs.check(32, 7)).toBe(SEQ_UNKNOWN);
+    expect(seqs.last(32)).toBeUndefined();
+    expect(seqs.isOpen(32)).toBe(false);
+    // Opening sid 32 grows exactly enough to hold it.
+    seqs.open(32);
+    expect(seqs.check(32, 2)).toBe(1);
+  });
+
+  it('open(0) and close() of the last dense sid keep the neighbours intact', () => {
+    const seqs = new SeqTracker();
+    seqs.open(0);
+    seqs.open(DENSE_SID_LIMIT);
+    expect(seqs.check(0, 1)).toBe(SEQ_IN_ORDER);
+    expect(seqs.check(DENSE_SID_LIMIT, 3)).toBe(2);
+    seqs.close(DENSE_SID_LIMIT);
+    expect(seqs.isOpen(DENSE_SID_LIMIT)).toBe(false);
+    expect(seqs.isOpen(0)).toBe(true);
+    expect(seqs.last(DENSE_SID_LIMIT)).toBeUndefined();
+    expect(seqs.check(DENSE_SID_LIMIT + 1, 1)).toBe(SEQ_UNKNOWN);
+  });
+
+  it('map fallback: a regressed seq is a duplicate and leaves last unchanged (mutation survivor)', () => {
+    const seqs = new SeqTracker();
+    const sid = 2 ** 31;
+    seqs.open(sid);
+    expect(seqs.check(sid, 5)).toBe(4);
+    expect(seqs.check(sid, 3)).toBe(SEQ_DUPLICATE);
+    expect(seqs.last(sid)).toBe(5);
+    expect(seqs.check(sid, 6)).toBe(SEQ_IN_ORDER);
+  });
 });

@@ -337,6 +337,9 @@ describe('SlotBook', () => {
     expect(commands).toBe(144 * 8); // subscribe 1000 + 6 x add 1000 + add 500
     expect(books.reduce((sum, book) => sum + book.held, 0)).toBe(tickers.length);
     expect(elapsed).toBeLessThan(15_000);
+    // The <= 200 B/market budget (docs/benchmarks.md) is asserted only after a forced gc (run with
+    // NODE_OPTIONS=--expose-gc); without it the heap delta includes garbage, so only a loose bound holds.
+    expect(perMarket).toBeLessThan(gc === undefined ? 400 : 200);
     console.log(
       `slot books scale: ${tickers.length} markets synced in ${elapsed.toFixed(0)} ms; heap ${perMarket.toFixed(1)} B/market` +
         (gc === undefined ? ' (no --expose-gc: includes garbage)' : ' (after gc)'),
