@@ -81,7 +81,7 @@ interface Parsed {
 }
 
 /** Reference consumer: decode, JSON.parse, apply (same exact integers and OrderBook). */
-function referenceApply(books: Map<string, OrderBook>, message: BookInput, decoder: TextDecoder): void {
+function referenceApply(books: Map<string, OrderBook>, message: BookInput, decoder: { decode(input: Uint8Array): string }): void {
   const f = JSON.parse(decoder.decode(message.data)) as Parsed;
   const m = f.msg;
   if (f.type === 'orderbook_snapshot') {
