@@ -20,27 +20,28 @@ const MAX_SIZE_INT_DIGITS = 13;
 const POW10 = [1, 10, 100, 1000, 10_000] as const;
 
 /**
- * Reads a decimal from `text[start, end)` (char codes via `at`) into integer units of 10^-`decimals`.
- * Returns NaN for anything malformed. Shared by the string and the byte readers.
+ * Reads a decimal from `src[start, end)` (a string or UTF-8 bytes) into integer units of 10^-`decimals`.
+ * Returns NaN for anything malformed. One monomorphic loop per input kind keeps the hot path closure-free.
  */
 function readDecimal(
-  at: (i: number) => number,
+  src: string | Uint8Array,
   start: number,
   end: number,
   decimals: number,
   maxIntDigits: number,
   signed: boolean,
 ): number {
+  const text = typeof src === 'string';
   let i = start;
   let negative = false;
-  if (signed && i < end && at(i) === 45 /* - */) {
+  if (signed && i < end && (text ? src.charCodeAt(i) : src[i]) === 45 /* - */) {
     negative = true;
     i++;
   }
   let whole = 0;
   let intDigits = 0;
   while (i < end) {
-    const c = at(i);
+    const c = text ? src.charCodeAt(i) : src[i]!;
     if (c < 48 || c > 57) break;
     whole = whole * 10 + (c - 48);
     intDigits++;
@@ -50,10 +51,10 @@ function readDecimal(
   let frac = 0;
   let fracDigits = 0;
   if (i < end) {
-    if (at(i) !== 46 /* . */) return Number.NaN;
+    if ((text ? src.charCodeAt(i) : src[i]) !== 46 /* . */) return Number.NaN;
     i++;
     while (i < end) {
-      const c = at(i);
+      const c = text ? src.charCodeAt(i) : src[i]!;
       if (c < 48 || c > 57) return Number.NaN;
       if (++fracDigits > decimals) return Number.NaN;
       frac = frac * 10 + (c - 48);
@@ -75,7 +76,7 @@ function readDecimal(
  */
 export function parsePrice(text: unknown, field = 'price'): number {
   if (typeof text !== 'string') throw new FrameError(field, `expected a price string, got ${typeof text}`);
-  const value = readDecimal((i) => text.charCodeAt(i), 0, text.length, 4, MAX_PRICE_INT_DIGITS, false);
+  const value = readDecimal(text, 0, text.length, 4, MAX_PRICE_INT_DIGITS, false);
   if (Number.isNaN(value)) throw new FrameError(field, `malformed price ${quote(text)}`);
   return value;
 }
@@ -90,19 +91,19 @@ export function parsePrice(text: unknown, field = 'price'): number {
  */
 export function parseSize(text: unknown, field = 'size', signed = true): number {
   if (typeof text !== 'string') throw new FrameError(field, `expected a size string, got ${typeof text}`);
-  const value = readDecimal((i) => text.charCodeAt(i), 0, text.length, 2, MAX_SIZE_INT_DIGITS, signed);
+  const value = readDecimal(text, 0, text.length, 2, MAX_SIZE_INT_DIGITS, signed);
   if (Number.isNaN(value)) throw new FrameError(field, `malformed size ${quote(text)}`);
   return value;
 }
 
 /** Byte version of {@link parsePrice} over `bytes[start, end)`; NaN when malformed. @internal */
 export function priceFromBytes(bytes: Uint8Array, start: number, end: number): number {
-  return readDecimal((i) => bytes[i]!, start, end, 4, MAX_PRICE_INT_DIGITS, false);
+  return readDecimal(bytes, start, end, 4, MAX_PRICE_INT_DIGITS, false);
 }
 
 /** Byte version of {@link parseSize} over `bytes[start, end)`; NaN when malformed. @internal */
 export function sizeFromBytes(bytes: Uint8Array, start: number, end: number, signed: boolean): number {
-  return readDecimal((i) => bytes[i]!, start, end, 2, MAX_SIZE_INT_DIGITS, signed);
+  return readDecimal(bytes, start, end, 2, MAX_SIZE_INT_DIGITS, signed);
 }
 
 function pad(n: number, width: number): string {
