@@ -100,6 +100,19 @@ function gcFunction(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
+/** Heap growth per market of a store holding every snapshot's book (a plain function, so nothing outlives it). */
+function heapPerMarket(snapshots: readonly BookInput[], gc: () => void): number {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const store = createBookStore();
+  for (const s of snapshots) store.apply(s);
+  gc();
+  const bytes = (process.memoryUsage().heapUsed - before) / MARKETS;
+  if (store.stats().live !== MARKETS) throw new Error('not every book is live');
+  store.close();
+  return bytes;
+}
+
 /** The books scenario. */
 export const books: Scenario = {
   name: NAME,
@@ -130,16 +143,7 @@ export const books: Scenario = {
     // Heap per market: 20,000 live books after their snapshots (frames kept outside both measurements).
     const gc = gcFunction();
     const heap: number[] = [];
-    for (let round = 0; round < Math.min(rounds, 3) && !signal.aborted; round++) {
-      gc();
-      const before = process.memoryUsage().heapUsed;
-      const store = createBookStore();
-      for (const s of frames.snapshots) store.apply(s);
-      gc();
-      heap.push((process.memoryUsage().heapUsed - before) / MARKETS);
-      if (store.stats().live !== MARKETS) throw new Error('not every book is live');
-      store.close();
-    }
+    for (let round = 0; round < Math.min(rounds, 3) && !signal.aborted; round++) heap.push(heapPerMarket(frames.snapshots, gc));
     const caseName = `${MARKETS.toLocaleString('en-US')} markets, 1-5 levels a side`;
     const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
     const ratio = median(sdk) / median(reference);
