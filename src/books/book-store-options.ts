@@ -35,10 +35,15 @@ export interface BookStoreOptions {
 
 /** Defaults of {@link BookStoreOptions}. */
 export const BOOK_STORE_DEFAULTS = Object.freeze({
+  /** Default of `staleAfterMs`. */
   staleAfterMs: 5_000,
+  /** Default of `dropEndedMarkets`. */
   dropEndedMarkets: true,
+  /** Default of `maxMarkets`. */
   maxMarkets: 2_000_000,
+  /** Default of `rest.requestsPerSecond`. */
   restRequestsPerSecond: 5,
+  /** Default of `rest.refreshAfterMs`. */
   restRefreshAfterMs: 30_000,
 });
 

@@ -24,7 +24,9 @@ export type BookState = 'live' | 'awaiting-snapshot' | 'stale' | 'rest';
 
 /** What a book-store accessor returns: the state always, the book only when it can be trusted. */
 export interface BookEntry {
+  /** Market ticker. */
   readonly ticker: string;
+  /** Trust state; see {@link BookState}. */
   readonly state: BookState;
   /** The book when `state` is `live` or `rest`; `undefined` otherwise (a stale book is never presented). */
   readonly book: OrderBookView | undefined;
@@ -41,21 +43,33 @@ export type BookInput = Pick<RawMessage, 'data' | 'connectionId' | 'type' | 'sid
 
 /** Counters of a book store (plain snapshot). */
 export interface BookStoreStats {
+  /** Markets held. */
   readonly markets: number;
+  /** Markets in state `live`. */
   readonly live: number;
+  /** Markets awaiting a snapshot or stale. */
   readonly untrusted: number;
+  /** Markets holding a REST book. */
   readonly rest: number;
+  /** Snapshots applied. */
   readonly snapshots: number;
+  /** Delta frames read. */
   readonly deltas: number;
   /** Deltas for a market with no trusted book: flagged (state `awaiting-snapshot`) and not applied. */
   readonly deltasIgnored: number;
   /** Deltas that would have made a level negative: the book is marked untrusted. */
   readonly inconsistentDeltas: number;
+  /** Malformed frames skipped. */
   readonly frameErrors: number;
+  /** Messages flagged `seqGap` seen. */
   readonly gaps: number;
+  /** REST book requests started. */
   readonly restRequests: number;
+  /** REST book requests that failed. */
   readonly restFailures: number;
+  /** Books dropped (lifecycle end or `drop`). */
   readonly droppedMarkets: number;
+  /** Snapshots ignored because `maxMarkets` was reached. */
   readonly rejectedMarkets: number;
 }
 

@@ -19,6 +19,7 @@ export type {
   OrderbookSnapshotFrame,
   Side,
   SubscribedFrame,
+  SubscriptionListEntry,
   TickerFrame,
   TradeFrame,
   UnknownFrame,

@@ -20,10 +20,13 @@ export interface FrameEnvelope {
 
 /** `orderbook_snapshot`: the whole book of one market (bids only, both sides). */
 export interface OrderbookSnapshotFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'orderbook_snapshot';
   /** Command id when the snapshot answers `get_snapshot`. */
   readonly id: number | undefined;
+  /** Market ticker. */
   readonly marketTicker: string;
+  /** Market id (may be empty). */
   readonly marketId: string;
   /** Yes bids, as sent (Kalshi sends ascending prices); empty when the side was omitted. */
   readonly yes: readonly Level[];
@@ -33,9 +36,13 @@ export interface OrderbookSnapshotFrame extends FrameEnvelope {
 
 /** `orderbook_delta`: a signed size change at one price of one side. */
 export interface OrderbookDeltaFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'orderbook_delta';
+  /** Market ticker. */
   readonly marketTicker: string;
+  /** Market id (may be empty). */
   readonly marketId: string;
+  /** Book side the change applies to. */
   readonly side: Side;
   /** Price in ticks. */
   readonly price: number;
@@ -43,39 +50,59 @@ export interface OrderbookDeltaFrame extends FrameEnvelope {
   readonly delta: number;
   /** Kalshi's `ts` text, when present. */
   readonly ts: string | undefined;
+  /** Exchange time, ms since the epoch. */
   readonly tsMs: number | undefined;
 }
 
 /** `ticker`: top-of-book and volume summary of one market. */
 export interface TickerFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'ticker';
+  /** Market ticker. */
   readonly marketTicker: string;
+  /** Market id (may be empty). */
   readonly marketId: string | undefined;
   /** Last price in ticks (undefined when Kalshi sent `""` or nothing). */
   readonly price: number | undefined;
+  /** Best yes bid in ticks. */
   readonly yesBid: number | undefined;
+  /** Best yes ask in ticks. */
   readonly yesAsk: number | undefined;
   /** Hundredths. */
   readonly volume: number | undefined;
+  /** Open interest in hundredths. */
   readonly openInterest: number | undefined;
+  /** Size at the best yes bid, hundredths. */
   readonly yesBidSize: number | undefined;
+  /** Size at the best yes ask, hundredths. */
   readonly yesAskSize: number | undefined;
+  /** Size of the last trade, hundredths. */
   readonly lastTradeSize: number | undefined;
+  /** Exchange time (unix seconds, or Kalshi's text on deltas). */
   readonly ts: number | undefined;
+  /** Exchange time, ms since the epoch. */
   readonly tsMs: number | undefined;
 }
 
 /** `trade`: one executed trade. */
 export interface TradeFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'trade';
+  /** Trade id. */
   readonly tradeId: string;
+  /** Market ticker. */
   readonly marketTicker: string;
+  /** Yes price in ticks. */
   readonly yesPrice: number;
+  /** No price in ticks. */
   readonly noPrice: number;
   /** Hundredths; older frames send an integer `count`, converted here. */
   readonly count: number;
+  /** Outcome side the taker bought, when sent. */
   readonly takerSide: Side | undefined;
+  /** Exchange time (unix seconds, or Kalshi's text on deltas). */
   readonly ts: number | undefined;
+  /** Exchange time, ms since the epoch. */
   readonly tsMs: number | undefined;
 }
 
@@ -92,7 +119,9 @@ export type MarketLifecycleEventType =
 
 /** `market_lifecycle_v2`: one market's lifecycle change (creation, metadata and fee-structure updates, end). */
 export interface MarketLifecycleFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'market_lifecycle_v2';
+  /** Market ticker. */
   readonly marketTicker: string;
   /** Known event types; an unknown one is kept as its string. */
   readonly eventType: MarketLifecycleEventType | (string & {});
@@ -100,9 +129,13 @@ export interface MarketLifecycleFrame extends FrameEnvelope {
   readonly result: string | undefined;
   /** Settlement value in ticks on `determined`. */
   readonly settlementValue: number | undefined;
+  /** Open time, unix seconds. */
   readonly openTs: number | undefined;
+  /** Close time, unix seconds. */
   readonly closeTs: number | undefined;
+  /** Determination time, unix seconds. */
   readonly determinationTs: number | undefined;
+  /** Settlement time, unix seconds. */
   readonly settledTs: number | undefined;
   /** `additional_metadata` as sent (free text), when present. */
   readonly metadata: Readonly<Record<string, unknown>> | undefined;
@@ -110,7 +143,9 @@ export interface MarketLifecycleFrame extends FrameEnvelope {
 
 /** `event_lifecycle`: an event (group of markets) created or changed. */
 export interface EventLifecycleFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'event_lifecycle';
+  /** Event ticker. */
   readonly eventTicker: string;
   /** The body as sent (fields vary). */
   readonly body: Readonly<Record<string, unknown>>;
@@ -118,14 +153,19 @@ export interface EventLifecycleFrame extends FrameEnvelope {
 
 /** `event_fee_update`: a fee change (body kept as sent). */
 export interface EventFeeUpdateFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'event_fee_update';
+  /** The `msg` body as sent. */
   readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** `subscribed`: a channel subscription opened. */
 export interface SubscribedFrame {
+  /** Discriminant: the frame type. */
   readonly type: 'subscribed';
+  /** Command id the frame answers, when present. */
   readonly id: number | undefined;
+  /** Channel name. */
   readonly channel: string;
   /** The new sid (inside `msg`). */
   readonly sid: number;
@@ -133,33 +173,51 @@ export interface SubscribedFrame {
 
 /** `ok`: an update reply (`marketTickers`) or a list reply (`subscriptions`). */
 export interface OkFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'ok';
+  /** Command id the frame answers, when present. */
   readonly id: number | undefined;
   /** Markets of the sid after `update_subscription`, when present. */
   readonly marketTickers: readonly string[] | undefined;
   /** `list_subscriptions` answer (array `msg` or `msg.subscriptions`), when present. */
-  readonly subscriptions: readonly { readonly channel: string; readonly sid: number }[] | undefined;
+  readonly subscriptions: readonly SubscriptionListEntry[] | undefined;
+}
+
+/** One entry of a `list_subscriptions` answer. */
+export interface SubscriptionListEntry {
+  /** Channel name. */
+  readonly channel: string;
+  /** Subscription id. */
+  readonly sid: number;
 }
 
 /** `unsubscribed`. */
 export interface UnsubscribedFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'unsubscribed';
+  /** Command id the frame answers, when present. */
   readonly id: number | undefined;
 }
 
 /** `error`: a command or a sid rejected (Kalshi's numeric `code`). */
 export interface ErrorFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'error';
+  /** Command id the frame answers, when present. */
   readonly id: number | undefined;
+  /** Kalshi's numeric error code. */
   readonly code: number;
+  /** Kalshi's error text. */
   readonly message: string;
 }
 
 /** Any other `type` (e.g. private channels): envelope and body as sent. */
 export interface UnknownFrame extends FrameEnvelope {
+  /** Discriminant: the frame type. */
   readonly type: 'unknown';
   /** The frame's own `type` string. */
   readonly frameType: string;
+  /** The `msg` body as sent. */
   readonly body: unknown;
 }
 

@@ -116,6 +116,8 @@ export interface Simulator {
 
 /** One market's book as {@link Simulator.book} returns it: `[price, size]` strings, best price first. */
 export interface SimBook {
+  /** Yes bids, best first. */
   readonly yes: readonly (readonly [string, string])[];
+  /** No bids, best first. */
   readonly no: readonly (readonly [string, string])[];
 }
