@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', prometheus: 'src/metrics/index.ts', protocol: 'src/protocol/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', prometheus: 'src/metrics/index.ts', protocol: 'src/protocol/index.ts', books: 'src/books/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

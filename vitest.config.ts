@@ -9,6 +9,7 @@ export default defineConfig({
       { find: /^kalshi-ws-pool\/testing$/, replacement: src('testing/index.ts') },
       { find: /^kalshi-ws-pool\/prometheus$/, replacement: src('metrics/index.ts') },
       { find: /^kalshi-ws-pool\/protocol$/, replacement: src('protocol/index.ts') },
+      { find: /^kalshi-ws-pool\/books$/, replacement: src('books/index.ts') },
       { find: /^kalshi-ws-pool$/, replacement: src('index.ts') },
     ],
   },

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 
 const require = createRequire(import.meta.url);
-for (const entry of ['kalshi-ws-pool', 'kalshi-ws-pool/testing', 'kalshi-ws-pool/prometheus', 'kalshi-ws-pool/protocol']) {
+for (const entry of ['kalshi-ws-pool', 'kalshi-ws-pool/testing', 'kalshi-ws-pool/prometheus', 'kalshi-ws-pool/protocol', 'kalshi-ws-pool/books']) {
   const esm = await import(entry);
   const cjs = require(entry);
   const esmKeys = Object.keys(esm).filter((k) => k !== 'default' && k !== 'module.exports').sort();

@@ -15,6 +15,7 @@ export {
 export type { SimulatorKeyOrder, SimulatorLimits, SimulatorOptions, SimulatorTrafficOptions } from './simulator/options';
 export type {
   MarketEndEvent,
+  SimBook,
   SimConnectionInfo,
   SimSubscriptionInfo,
   Simulator,

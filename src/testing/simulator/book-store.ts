@@ -76,6 +76,17 @@ export class BookStore {
     return `${out}]`;
   }
 
+  /** Levels of one side as `[price, size]` wire strings, best (highest) price first. */
+  levels(slot: number, side: 0 | 1): [string, string][] {
+    const a = this.chunks[slot >>> CHUNK_BITS]!;
+    const base = (slot & (CHUNK - 1)) * STRIDE;
+    const n = a[base + side]!;
+    const prices = base + 2 + side * 2 * LEVELS;
+    const out: [string, string][] = [];
+    for (let i = n - 1; i >= 0; i--) out.push([priceDollars(a[prices + i]!), sizeFp(a[prices + LEVELS + i]!)]);
+    return out;
+  }
+
   /** Best yes bid and best no bid in ticks (0 when a side is empty). */
   best(slot: number, side: 0 | 1): number {
     const a = this.chunks[slot >>> CHUNK_BITS]!;

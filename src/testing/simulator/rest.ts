@@ -4,6 +4,7 @@ import type { Faults } from './faults';
 import type { MarketUniverse, SimMarket } from './market-universe';
 import { priceDollars } from './fixed-point';
 import type { StatsCounters } from './stats';
+import { handleOrderbookRest } from './rest-orderbook';
 
 /** REST base path. */
 export const REST_BASE_PATH = '/trade-api/v2';
@@ -20,7 +21,7 @@ export interface RestEnv {
   readonly universe: MarketUniverse;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -50,6 +51,7 @@ function marketJson(market: SimMarket, universe: MarketUniverse): Record<string,
 export function handleRest(env: RestEnv, req: IncomingMessage, res: ServerResponse): void {
   env.stats.restRequests++;
   const url = new URL(req.url ?? '/', 'http://simulator');
+  if (handleOrderbookRest(env, url, req, res)) return;
   if (url.pathname !== REST_MARKETS_PATH) return send(res, 404, { error: { code: 'not_found', message: 'Not Found' } });
   if (req.method !== 'GET') return send(res, 405, { error: { code: 'method_not_allowed', message: 'Method Not Allowed' } });
   const injected = env.faults.takeRejection('rest');

@@ -23,7 +23,7 @@ import { StatsCounters } from './stats';
 import type { SimulatorStats } from './stats';
 import { SubscriptionRegistry } from './sub-registry';
 import { TrafficGenerator } from './traffic';
-import type { MarketEndEvent, SimConnectionInfo, Simulator, SimulatorCredentials } from './types';
+import type { MarketEndEvent, SimBook, SimConnectionInfo, Simulator, SimulatorCredentials } from './types';
 
 const CLOSED_KEPT = 1000;
 
@@ -209,6 +209,12 @@ class KalshiSimulator implements Simulator {
         framesSent: sub.framesSent,
       })),
     }));
+  }
+
+  book(ticker: string): SimBook | undefined {
+    const market = this.universe.get(ticker);
+    if (market === undefined) return undefined;
+    return { yes: this.universe.books.levels(market.slot, 0), no: this.universe.books.levels(market.slot, 1) };
   }
 
   connectionsHolding(ticker: string): number[] {

@@ -78,6 +78,13 @@ export interface Simulator {
   removeMarket(ticker: string, eventType?: MarketEndEvent): void;
   /** Every connection accepted so far (the most recent 1,000 closed ones are kept). */
   connections(): SimConnectionInfo[];
+  /**
+   * The simulator's own book of a market as wire strings, best price first (what a correct client
+   * should hold once traffic is quiet); undefined for a ticker it never saw.
+   * @example
+   * sim.setTraffic({}); const truth = sim.book(ticker);
+   */
+  book(ticker: string): SimBook | undefined;
   /** Ids of open connections with an orderbook sid holding `ticker`. */
   connectionsHolding(ticker: string): number[];
   /** A snapshot of the counters. */
@@ -105,4 +112,12 @@ export interface Simulator {
   close(): Promise<void>;
   /** Same as {@link close}. */
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** One market's book as {@link Simulator.book} returns it: `[price, size]` strings, best price first. */
+export interface SimBook {
+  /** Yes bids, best first. */
+  readonly yes: readonly (readonly [string, string])[];
+  /** No bids, best first. */
+  readonly no: readonly (readonly [string, string])[];
 }

@@ -79,4 +79,12 @@ describe('examples', () => {
     expect(await run.exited).toBe(0);
     expect(run.stdout()).toMatch(/--- summary ---[\s\S]*sockets open at the simulator after stop: 0/);
   });
+
+  it('top-of-book.ts prints live best bid/ask once a second and exits', async () => {
+    const run = runExample('top-of-book.ts', ['--seconds', '3']);
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toMatch(/-- \d+\/500 books live/);
+    expect(run.stdout()).toMatch(/\d\.\d{4} \/ {1,3}(\d\.\d{4}|-) +live/);
+    expect(run.stdout()).toContain('top-of-book: done');
+  });
 });

@@ -1,0 +1,139 @@
+import { createConnectionManager, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
+import type { ConnectionManager } from 'kalshi-ws-pool';
+import { createBookStore, createRestBookFetcher, formatPrice, formatSize } from 'kalshi-ws-pool/books';
+import type { BookStore } from 'kalshi-ws-pool/books';
+import { startSimulator } from 'kalshi-ws-pool/testing';
+import type { Simulator } from 'kalshi-ws-pool/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+interface Rig {
+  sim: Simulator;
+  manager: ConnectionManager;
+  books: BookStore;
+  close(): Promise<void>;
+}
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+async function startRig(markets = 400): Promise<Rig> {
+  const sim = await startSimulator({ markets, pingIntervalMs: 0, traffic: { orderbookDeltasPerSecond: 3_000 } });
+  const registry = createMemoryRegistry(sim.markets);
+  const manager = createConnectionManager({
+    url: sim.url,
+    signer: createKalshiSigner({ keyId: sim.credentials!.keyId, privateKey: sim.credentials!.privateKeyPem }),
+    registry,
+    layout: { ticker: 0, trade: 0, lifecycle: 1, orderbook: 4 },
+    minHealthyConnections: 5,
+    admission: { dialsPerSecond: 1_000, burst: 10, jitterMs: 0 },
+    commandsPerSecond: 2_000,
+    reconnect: { initialDelayMs: 20, maxDelayMs: 200, stableAfterMs: 60_000 },
+    closeTimeoutMs: 1_000,
+  });
+  const books = createBookStore({ staleAfterMs: 60_000 });
+  manager.on('disconnected', (e) => books.invalidateConnection(e.connectionId));
+  await manager.start();
+  const reading = (async () => {
+    for await (const message of manager) books.apply(message);
+  })();
+  return {
+    sim,
+    manager,
+    books,
+    async close() {
+      await manager.stop();
+      await reading;
+      books.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Every open simulator market has a live book equal to the simulator's own book. */
+function expectEqualBooks(r: Rig): void {
+  const wrong: string[] = [];
+  for (const ticker of r.sim.markets) {
+    const entry = r.books.get(ticker);
+    const truth = r.sim.book(ticker)!;
+    if (entry?.state !== 'live') {
+      wrong.push(`${ticker}: ${entry?.state ?? 'missing'}`);
+      continue;
+    }
+    for (const side of ['yes', 'no'] as const) {
+      const got = entry.book!.depth(side).map(([p, s]) => [formatPrice(p), formatSize(s)]);
+      if (JSON.stringify(got) !== JSON.stringify(truth[side])) wrong.push(`${ticker} ${side}`);
+    }
+  }
+  expect(wrong.slice(0, 5), `${wrong.length} markets differ`).toEqual([]);
+}
+
+async function quietThenCompare(r: Rig): Promise<void> {
+  r.sim.setTraffic({});
+  await vi.waitFor(() => expectEqualBooks(r), { timeout: 15_000, interval: 100 });
+}
+
+describe('books from the pool equal the simulator books', () => {
+  it('after traffic, injected gaps, killed connections, unsolicited snapshots and lifecycle changes', async () => {
+    rig = await startRig();
+    const r = rig;
+    await vi.waitFor(() => expect(r.books.stats().deltas).toBeGreaterThan(2_000), { timeout: 15_000 });
+    await quietThenCompare(r);
+
+    // Gaps on every sid: books go untrusted, the manager repairs with get_snapshot, books come back live.
+    r.sim.setTraffic({ orderbookDeltasPerSecond: 3_000 });
+    const gapsBefore = r.books.stats().gaps;
+    r.sim.faults.skipSeq({ connection: 'all' }, 3);
+    await vi.waitFor(() => expect(r.books.stats().gaps).toBeGreaterThan(gapsBefore), { timeout: 10_000 });
+    await quietThenCompare(r);
+
+    // Killed connections: deltas are lost while down; resubscription snapshots re-trust the books.
+    r.sim.setTraffic({ orderbookDeltasPerSecond: 3_000 });
+    const victim = r.sim.connectionsHolding(r.sim.markets[0]!)[0]!;
+    r.sim.faults.drop({ connection: victim }, { mode: 'destroy' });
+    await vi.waitFor(() => expect(r.books.get(r.sim.markets[0]!)?.state).not.toBe('live'), { timeout: 5_000 }).catch(() => undefined);
+    await quietThenCompare(r);
+
+    // Unsolicited snapshots mid-stream replace books; lifecycle ends drop books.
+    r.sim.setTraffic({ orderbookDeltasPerSecond: 3_000 });
+    for (let i = 0; i < 20; i++) r.sim.faults.sendSnapshot({ connection: 'all' });
+    const ended = r.sim.markets[5]!;
+    r.sim.removeMarket(ended, 'settled');
+    await vi.waitFor(() => expect(r.books.get(ended)).toBeUndefined(), { timeout: 5_000 });
+    await quietThenCompare(r);
+    expect(r.books.stats().inconsistentDeltas).toBe(0);
+  });
+
+  it('serves stale books from the REST backup, marked rest with their age, until a stream snapshot', async () => {
+    rig = await startRig(40);
+    const r = rig;
+    const ticker = r.sim.markets[0]!;
+    await vi.waitFor(() => expect(r.books.get(ticker)?.state).toBe('live'), { timeout: 10_000 });
+    r.sim.setTraffic({});
+    const base = new URL(r.sim.restUrl);
+    // Test-side transport: the library takes any REST transport; this one is plain fetch to the loopback simulator.
+    const fetchBook = createRestBookFetcher({
+      request: async (path, signal) => (await fetch(new URL(`/trade-api/v2${path}`, base), { signal, redirect: 'error' })).json(),
+    });
+    const books = createBookStore({ staleAfterMs: 50, rest: { fetchBook, requestsPerSecond: 50 } });
+    try {
+      // A delta with no snapshot: flagged, then stale, then loaded over REST.
+      const data = new TextEncoder().encode(
+        JSON.stringify({ type: 'orderbook_delta', sid: 1, seq: 1, msg: { market_ticker: ticker, price_dollars: '0.0100', delta_fp: '1.00', side: 'yes' } }),
+      );
+      books.apply({ data, connectionId: 1, type: 'orderbook_delta', sid: 1, seq: 1, seqGap: false });
+      expect(books.get(ticker)!.state).toBe('awaiting-snapshot');
+      await vi.waitFor(() => expect(books.get(ticker)!.state).toBe('rest'), { timeout: 5_000 });
+      const entry = books.get(ticker)!;
+      expect(entry.restAgeMs).toBeGreaterThanOrEqual(0);
+      const truth = r.sim.book(ticker)!;
+      expect(entry.book!.depth('yes').map(([p, s]) => [formatPrice(p), formatSize(s)])).toEqual(truth.yes);
+      expect(entry.book!.depth('no').map(([p, s]) => [formatPrice(p), formatSize(s)])).toEqual(truth.no);
+      expect(books.stats().restRequests).toBeLessThanOrEqual(10);
+    } finally {
+      books.close();
+    }
+  });
+});
