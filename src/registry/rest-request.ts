@@ -64,6 +64,19 @@ function decodePage(body: unknown, url: URL): MarketsPage {
  * @throws `signal.reason` when `signal` aborts.
  */
 export async function requestMarketsPage(context: RestRequestContext, url: URL, signal: AbortSignal): Promise<MarketsPage> {
+  return decodePage(await requestSignedJson(context, url, signal), url);
+}
+
+/**
+ * One signed `GET` returning the decoded JSON body (any shape), with the same status classification,
+ * timeout and abort handling as {@link requestMarketsPage}. The user-data backfill uses it too.
+ * @throws {AuthError} on HTTP 401/403.
+ * @throws {RateLimitedError} on HTTP 429.
+ * @throws {ConnectError} on other HTTP errors, network errors and timeouts.
+ * @throws {ProtocolError} when the body is not JSON.
+ * @throws `signal.reason` when `signal` aborts.
+ */
+export async function requestSignedJson(context: RestRequestContext, url: URL, signal: AbortSignal): Promise<unknown> {
   signal.throwIfAborted();
   const controller = new AbortController();
   let timedOut = false;
@@ -85,14 +98,12 @@ export async function requestMarketsPage(context: RestRequestContext, url: URL, 
       await response.body?.cancel().catch(() => undefined);
       throw classifyStatus(response, url, context.clock.now());
     }
-    let body: unknown;
     try {
-      body = await response.json();
+      return (await response.json()) as unknown;
     } catch (error) {
       if (controller.signal.aborted) throw error;
       throw new ProtocolError('rest-body', `${describe(url)} returned a body that is not JSON`);
     }
-    return decodePage(body, url);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (timedOut) {
