@@ -18,6 +18,8 @@ export interface RestEnv {
   readonly auth: AuthVerifier;
   readonly stats: StatsCounters;
   readonly universe: MarketUniverse;
+  /** Handles `/trade-api/v2/portfolio/*` (per-account REST, see rest-portfolio.ts). */
+  readonly portfolio?: (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -50,6 +52,7 @@ function marketJson(market: SimMarket, universe: MarketUniverse): Record<string,
 export function handleRest(env: RestEnv, req: IncomingMessage, res: ServerResponse): void {
   env.stats.restRequests++;
   const url = new URL(req.url ?? '/', 'http://simulator');
+  if (env.portfolio !== undefined && url.pathname.startsWith(`${REST_BASE_PATH}/portfolio/`)) return env.portfolio(req, res, url);
   if (url.pathname !== REST_MARKETS_PATH) return send(res, 404, { error: { code: 'not_found', message: 'Not Found' } });
   if (req.method !== 'GET') return send(res, 405, { error: { code: 'method_not_allowed', message: 'Method Not Allowed' } });
   const injected = env.faults.takeRejection('rest');
