@@ -97,10 +97,10 @@ export class SimAccounts {
     return this.#keys.get(keyId)?.account;
   }
 
-  /** Key ids of an account that are not revoked. */
-  liveKeys(account: SimAccount): string[] {
+  /** Key ids of an account, revoked ones included (a revoked key's open connections stay open). */
+  keysOf(account: SimAccount): string[] {
     const keys: string[] = [];
-    for (const [keyId, entry] of this.#keys) if (entry.account === account && !entry.revoked) keys.push(keyId);
+    for (const [keyId, entry] of this.#keys) if (entry.account === account) keys.push(keyId);
     return keys;
   }
 

@@ -73,7 +73,7 @@ export class PrivateChannels {
         : `{"user_id":"${account.userId}","market_ticker":"${fill.ticker}","position_fp":"${sizeFp(position.position)}",` +
           `"position_cost_dollars":"${(position.cost / 10_000).toFixed(4)}","realized_pnl_dollars":"0.0000",` +
           `"fees_paid_dollars":"0.0000","volume_fp":"${sizeFp(position.volume)}"}`;
-    const keys = new Set(this.accounts.liveKeys(account));
+    const keys = new Set(this.accounts.keysOf(account));
     for (const session of this.sessions.values()) {
       if (!session.open || !keys.has(session.keyId)) continue;
       const held = this.#subs.get(session);
@@ -90,7 +90,7 @@ export class PrivateChannels {
 
   /** Terminates every open connection of the account (fault: drop while fills flow). @returns connections dropped. */
   drop(account: SimAccount): number {
-    const keys = new Set(this.accounts.liveKeys(account));
+    const keys = new Set(this.accounts.keysOf(account));
     let n = 0;
     for (const session of this.sessions.values()) {
       if (session.open && keys.has(session.keyId)) {
@@ -103,7 +103,7 @@ export class PrivateChannels {
 
   /** Open connections of the account. */
   openConnections(account: SimAccount): number {
-    const keys = new Set(this.accounts.liveKeys(account));
+    const keys = new Set(this.accounts.keysOf(account));
     let n = 0;
     for (const session of this.sessions.values()) if (session.open && keys.has(session.keyId)) n++;
     return n;
