@@ -1,7 +1,7 @@
 import { createKalshiSigner, createMemoryAccountSource, createUserDataManager } from 'kalshi-ws-pool';
 import type { LogFields, Logger, MemoryAccountSource, UserDataManager, UserDataManagerOptions, UserDataMessage } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
-import type { SimAccountCredentials, Simulator } from 'kalshi-ws-pool/testing';
+import type { SimAccountCredentials, Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
 
 export interface LogLine {
   readonly level: string;
@@ -35,8 +35,8 @@ export interface UserDataRig {
 type Extra = Partial<Omit<UserDataManagerOptions, 'url' | 'accounts'>>;
 
 /** Simulator + in-memory source + manager with fast admission and short backoff; collects messages. */
-export async function startRig(accountIds: readonly string[], extra: Extra = {}): Promise<UserDataRig> {
-  const sim = await startSimulator({ markets: 20, pingIntervalMs: 0, traffic: { orderbookDeltasPerSecond: 0, tradesPerSecond: 0, tickersPerSecond: 0 } });
+export async function startRig(accountIds: readonly string[], extra: Extra = {}, simOptions: SimulatorOptions = {}): Promise<UserDataRig> {
+  const sim = await startSimulator({ markets: 20, pingIntervalMs: 0, traffic: { orderbookDeltasPerSecond: 0, tradesPerSecond: 0, tickersPerSecond: 0 }, ...simOptions });
   const source = createMemoryAccountSource();
   const creds = new Map<string, SimAccountCredentials>();
   const logs: LogLine[] = [];
