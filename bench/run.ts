@@ -21,8 +21,9 @@ import { latency } from './scenarios/latency';
 import { recovery } from './scenarios/recovery';
 import { subscriptionScale } from './scenarios/subscription-scale';
 import { throughput } from './scenarios/throughput';
+import { userDataScale } from './scenarios/user-data-scale';
 
-const SCENARIOS: readonly Scenario[] = [throughput, latency, subscriptionScale, recovery, idle];
+const SCENARIOS: readonly Scenario[] = [throughput, latency, subscriptionScale, recovery, idle, userDataScale];
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

@@ -3,7 +3,8 @@
  * positions. Fills execute against the simulator's own books (taker orders at the best opposite bid).
  * A revoked key gets HTTP 401 on its next handshake or REST request, as Kalshi answers a deleted key.
  */
-import { KeyObject, createPublicKey, randomUUID } from 'node:crypto';
+import type { KeyObject} from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ConfigError } from '../../errors';
 import { AuthVerifier, generateCredentials } from './auth';
