@@ -1,8 +1,8 @@
 /**
  * User-data scale: N accounts (default 1,000) in one manager process against the simulator (run in a
  * child process so its memory is not counted). Measures start time (start() until every account is
- * connected and subscribed), the observed dial rate against the admission limit (max dials in any 1 s
- * window vs rate + burst), and heap/RSS per account once all are connected (after a GC when
+ * connected and subscribed), the observed dial rate against the admission limit (max dials started in
+ * any 1 s window vs rate + burst, a dial being timed when it signs the handshake right after its grant), and heap/RSS per account once all are connected (after a GC when
  * `--expose-gc` is on). Each connect also runs the REST fill backfill, as in production.
  *
  *   npx tsx bench/scenarios/user-data-scale.ts [--accounts 1000] [--rate 50] [--burst 10]
@@ -12,7 +12,8 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createKalshiSigner, createMemoryAccountSource, createUserDataManager } from '../../src/index';
+import { WS_SIGN_PATH, createKalshiSigner, createMemoryAccountSource, createUserDataManager } from '../../src/index';
+import type { KalshiSigner } from '../../src/index';
 import type { Scenario } from '../lib/context';
 import { row } from '../lib/results';
 import type { ResultRow } from '../lib/results';
@@ -30,6 +31,8 @@ export interface UserDataScaleResult {
   readonly heapPerAccountKb: number;
   readonly rssPerAccountKb: number;
   readonly backfills: number;
+  /** Dials made (equal to `accounts` when none failed). */
+  readonly dials: number;
 }
 
 function gc(): void {
@@ -63,7 +66,18 @@ export async function runUserDataScale(
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     const rssBefore = process.memoryUsage().rss;
-    const source = createMemoryAccountSource(keyIds.map((keyId, i) => ({ id: `acct-${i + 1}`, signer: createKalshiSigner({ keyId, privateKey: key }) })));
+    // Dial times: each dial signs the WebSocket path right after its admission grant.
+    const dialAt: number[] = [];
+    const signerFor = (keyId: string): KalshiSigner => {
+      const inner = createKalshiSigner({ keyId, privateKey: key });
+      return Object.freeze({
+        headers: (method: string, path: string, sig?: AbortSignal) => {
+          if (path === WS_SIGN_PATH) dialAt.push(performance.now());
+          return inner.headers(method, path, sig);
+        },
+      });
+    };
+    const source = createMemoryAccountSource(keyIds.map((keyId, i) => ({ id: `acct-${i + 1}`, signer: signerFor(keyId) })));
     const manager = createUserDataManager({
       url,
       accounts: source,
@@ -91,20 +105,21 @@ export async function runUserDataScale(
       while (backfills < options.accounts && performance.now() < wait) await new Promise((resolve) => setTimeout(resolve, 50));
       gc();
       const memory = process.memoryUsage();
-      // Max connections completed in any 1 s window (two pointers over sorted times).
+      // Max dials started in any 1 s window (two pointers over the sorted sign times).
       let maxInSecond = 0;
-      for (let lo = 0, hi = 0; hi < connectedAt.length; hi++) {
-        while (connectedAt[hi]! - connectedAt[lo]! >= 1000) lo++;
+      for (let lo = 0, hi = 0; hi < dialAt.length; hi++) {
+        while (dialAt[hi]! - dialAt[lo]! >= 1000) lo++;
         maxInSecond = Math.max(maxInSecond, hi - lo + 1);
       }
-      const span = (connectedAt.at(-1)! - connectedAt[0]!) / 1000;
+      const span = (dialAt.at(-1)! - dialAt[0]!) / 1000;
       return {
         accounts: options.accounts,
         dialsPerSecond: options.dialsPerSecond,
         burst: options.burst,
         startMs,
         maxDialsInOneSecond: maxInSecond,
-        meanDialRate: span > 0 ? (connectedAt.length - 1) / span : connectedAt.length,
+        meanDialRate: span > 0 ? (dialAt.length - 1) / span : dialAt.length,
+        dials: dialAt.length,
         heapPerAccountKb: (memory.heapUsed - heapBefore) / options.accounts / 1024,
         rssPerAccountKb: (memory.rss - rssBefore) / options.accounts / 1024,
         backfills,
