@@ -104,15 +104,27 @@ export const userDataDefaults = Object.freeze({
   /** The pool's queue defaults. */
   queue: managerDefaults.queue,
   /** One check a minute, degraded after 3 failures. */
-  healthCheck: Object.freeze({ intervalMs: 60_000, failuresBeforeDegraded: 3 }),
+  healthCheck: Object.freeze({
+    /** One check round a minute. */
+    intervalMs: 60_000,
+    /** Failed checks in a row before `degraded`. */
+    failuresBeforeDegraded: 3,
+  }),
   /** Backfill on, positions off. */
   backfill: Object.freeze({
+    /** Backfill after every (re)connect. */
     enabled: true,
+    /** One minute before the last fill seen. */
     safetyMarginMs: 60_000,
+    /** Fills per page. */
     pageSize: 100,
+    /** Pages per backfill at most. */
     maxPages: 100,
+    /** Fill ids remembered per account. */
     dedupeCapacity: 10_000,
+    /** No positions snapshot. */
     positions: false,
+    /** Per REST request, ms. */
     requestTimeoutMs: 10_000,
   }),
   /** Graceful close wait, ms. */

@@ -67,15 +67,32 @@ export interface UserDataStats {
   /** Redials by reason (how the previous connection ended, or a failed dial). */
   readonly reconnects: Readonly<Record<ReconnectReason, number>>;
   /** Hot-reload operations applied. */
-  readonly hotReload: { readonly added: number; readonly removed: number; readonly rekeyed: number };
+  readonly hotReload: {
+    /** Accounts connected because they appeared in the source. */
+    readonly added: number;
+    /** Accounts closed because they left the source. */
+    readonly removed: number;
+    /** Accounts redialled or reactivated with a new signer. */
+    readonly rekeyed: number;
+  };
   /** Reconciliations by outcome. */
-  readonly reconciliations: { readonly ok: number; readonly failed: number };
+  readonly reconciliations: {
+    /** Source read and applied. */
+    readonly ok: number;
+    /** Source read failed; nothing changed. */
+    readonly failed: number;
+  };
   /** Fills delivered from REST backfills. */
   readonly fillsBackfilled: number;
   /** Fills dropped as already delivered (socket/backfill overlap). */
   readonly fillsDeduplicated: number;
   /** Backfills by outcome. */
-  readonly backfills: { readonly ok: number; readonly failed: number };
+  readonly backfills: {
+    /** Every page read (and the positions snapshot, when asked). */
+    readonly ok: number;
+    /** A REST request failed; retried from the same point on the next connection. */
+    readonly failed: number;
+  };
   /** Positions snapshots delivered. */
   readonly positionsSnapshots: number;
   /** Deactivations so far. */

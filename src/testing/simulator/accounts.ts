@@ -15,10 +15,15 @@ import type { SimulatorCredentials } from './types';
 
 /** One fill as the simulator recorded it. */
 export interface SimFill {
+  /** `fill_id` (REST) and `trade_id` (socket). */
   readonly fillId: string;
+  /** The taker order it came from. */
   readonly orderId: string;
+  /** Market ticker. */
   readonly ticker: string;
+  /** Side bought. */
   readonly side: 'yes' | 'no';
+  /** Always `buy` in the simulator. */
   readonly action: 'buy' | 'sell';
   /** Contracts in hundredths. */
   readonly count: number;
@@ -61,16 +66,19 @@ export interface SimAccountCredentials extends SimulatorCredentials {
   readonly userId: string;
 }
 
-/** Options of {@link SimAccounts.create} and {@link SimAccounts.addKey}. */
+/** Options of `sim.accounts.create()` and `sim.accounts.addKey()`. */
 export interface SimAccountKeyOptions {
   /**
    * Reuse this key pair instead of generating one (RSA generation costs ~50 ms; benchmarks with
    * thousands of accounts share one pair under distinct key ids).
    */
-  readonly keyPair?: { readonly privateKeyPem: string };
+  readonly keyPair?: {
+    /** PKCS#8 or PKCS#1 PEM private key; its public half is trusted for the new key id. */
+    readonly privateKeyPem: string;
+  };
 }
 
-/** Options of {@link SimAccounts.fill}. */
+/** Options of `sim.accounts.fill()`. */
 export interface SimFillOptions {
   /** Market to trade; a random open market when omitted. */
   readonly ticker?: string;
