@@ -51,6 +51,23 @@ describe('user data: fill continuity', () => {
     expect(messages.some((m) => m.type === 'market_position' && m.accountId === 'acct-b')).toBe(true);
   });
 
+  it('pages through the REST history with the cursor', async () => {
+    rig = await startRig(['acct-c'], { backfill: { pageSize: 3 } });
+    const { sim, manager, creds, messages } = rig;
+    const pages: number[] = [];
+    manager.on('backfill', (e) => pages.push(e.pages));
+    await vi.waitFor(() => expect(manager.health().connected).toBe(1), { timeout: 10_000 });
+    const user = creds.get('acct-c')!.userId;
+    // Fills right after the drop reach only REST while the account is down (or the new socket, if it is back).
+    sim.accounts.drop(user);
+    for (let i = 0; i < 10; i++) sim.accounts.fill(user);
+    const expected = sim.accounts.fills(user).map((f) => f.fillId);
+    await vi.waitFor(() => expect(new Set(deliveredFillIds(messages, 'acct-c'))).toEqual(new Set(expected)), { timeout: 10_000 });
+    expect(deliveredFillIds(messages, 'acct-c')).toHaveLength(10);
+    // Each backfill reads ceil(n / 3) pages of the fills since min_ts; one of them saw several pages.
+    await vi.waitFor(() => expect(Math.max(...pages)).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+  });
+
   it('delivers a positions snapshot after each connect when asked', async () => {
     rig = await startRig(['acct-p'], { backfill: { positions: true } });
     const { sim, manager, creds, messages } = rig;
