@@ -21,7 +21,7 @@ import { UserDataCounters } from './user-data-stats';
 import type { AccountState, UserDataHealth, UserDataState, UserDataStats } from './user-data-stats';
 
 /** The user-data manager. Iterate it (one consumer) for every account's private frames. */
-export interface UserDataManager extends AsyncIterable<UserDataMessage> {
+export interface UserDataManager extends AsyncIterable<UserDataMessage>, AsyncDisposable {
   /** Where it is. */
   readonly state: UserDataState;
   /**
@@ -36,6 +36,8 @@ export interface UserDataManager extends AsyncIterable<UserDataMessage> {
   reconcile(): Promise<void>;
   /** The messages as an async iterator (same as iterating the manager). @throws {StateError} on a second consumer. */
   messages(): AsyncIterableIterator<UserDataMessage>;
+  /** Like {@link messages} but yields arrays of up to `maxBatch` queued messages. @default maxBatch 512 */
+  batches(maxBatch?: number): AsyncIterableIterator<UserDataMessage[]>;
   /** Counter snapshot. */
   stats(): UserDataStats;
   /** Health snapshot, one entry per account. */
@@ -238,6 +240,14 @@ class UserDataManagerImpl implements UserDataManager, AccountHost {
 
   messages(): AsyncIterableIterator<UserDataMessage> {
     return this.queue.iterate() as AsyncIterableIterator<UserDataMessage>;
+  }
+
+  batches(maxBatch?: number): AsyncIterableIterator<UserDataMessage[]> {
+    return this.queue.batches(maxBatch) as AsyncIterableIterator<UserDataMessage[]>;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 
   #setPaused(paused: boolean): void {
