@@ -39,6 +39,29 @@ describe('user data: hot reload', () => {
     expect(manager.stats().hotReload).toMatchObject({ added: 3, removed: 1 });
   });
 
+  it('redials an open account with its new key when the source re-keys it', async () => {
+    rig = await startRig(['rotating']);
+    const { sim, manager, creds, messages } = rig;
+    await vi.waitFor(() => expect(openIds(manager)).toEqual(['rotating']), { timeout: 10_000 });
+    const old = creds.get('rotating')!;
+    const generation = manager.health().accounts[0]!.generation;
+    const fresh = await rig.addAccount('rotating', old);
+    await vi.waitFor(
+      () => {
+        expect(manager.health().accounts[0]).toMatchObject({ state: 'open' });
+        expect(manager.health().accounts[0]!.generation).toBeGreaterThan(generation);
+      },
+      { timeout: 10_000 },
+    );
+    expect(manager.stats().hotReload.rekeyed).toBe(1);
+    // The old key can go now: the account keeps streaming on the new one.
+    sim.accounts.revoke(old.keyId);
+    await vi.waitFor(() => expect(sim.connections().filter((c) => c.open)).toHaveLength(1), { timeout: 5_000 });
+    sim.accounts.fill(fresh.userId);
+    await vi.waitFor(() => expect(messages.some((m) => m.type === 'fill' && m.accountId === 'rotating')).toBe(true), { timeout: 5_000 });
+    expect(manager.stats().deactivations).toBe(0);
+  });
+
   it('picks up changes of a source without change events within one reconcile interval', async () => {
     sim = await startSimulator({ markets: 5, pingIntervalMs: 0 });
     const accounts: Account[] = [];
