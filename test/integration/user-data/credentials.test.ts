@@ -34,7 +34,18 @@ describe('user data: credential errors', () => {
     const rejectedBefore = sim.stats().handshakesRejected[401] ?? 0;
     for (let i = 0; i < 5; i++) for (const id of ['good-1', 'good-2']) sim.accounts.fill(creds.get(id)!.userId);
     await vi.waitFor(() => expect(deliveredFillIds(messages, 'good-2')).toHaveLength(5), { timeout: 5_000 });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // bounded: look for stray redials
+    // A full reconnect cycle of another account (same backoff) gives a stray redial time to show up.
+    const goodGeneration = manager.health().accounts.find((a) => a.accountId === 'good-1')!.generation;
+    sim.accounts.drop(creds.get('good-1')!.userId);
+    await vi.waitFor(
+      () => {
+        const good = manager.health().accounts.find((a) => a.accountId === 'good-1')!;
+        expect(good.generation).toBeGreaterThan(goodGeneration);
+        expect(good.state).toBe('open');
+      },
+      { timeout: 10_000 },
+    );
+    expect(manager.health().accounts.find((a) => a.accountId === 'revoked')!.generation).toBe(2); // the refused redial only
     expect(sim.stats().handshakesRejected[401] ?? 0).toBe(rejectedBefore);
     expect(rejectedBefore).toBe(1);
     expect(manager.health().accounts.filter((a) => a.state === 'open').map((a) => a.accountId)).toEqual(['good-1', 'good-2']);
