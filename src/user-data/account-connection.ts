@@ -6,7 +6,7 @@
  */
 import type { Client, CloseInfo } from '../client/client';
 import { createKalshiClient } from '../client/kalshi-client';
-import { AuthError, isKalshiWsPoolError } from '../errors';
+import { AuthError, CommandRejectedError, isKalshiWsPoolError } from '../errors';
 import type { HealthCheckedSlot } from '../manager/health-loop';
 import type { SlotRole } from '../manager/layout';
 import type { HealthCheckFailure } from '../manager/manager-events';
@@ -138,6 +138,10 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
     } catch (error) {
       this.#detach(client);
       client.terminate();
+      // Kalshi error 9 on the private subscribe: the key is not allowed these channels; a credential error.
+      if (error instanceof CommandRejectedError && error.classification === 'auth') {
+        throw new AuthError(`subscribe to private channels refused (Kalshi error 9) for account ${this.accountId}`, { cause: error });
+      }
       throw error;
     }
     this.#state = 'open';

@@ -60,6 +60,20 @@ describe('user data: credential errors', () => {
     expect(manager.health().healthy).toBe(true);
   });
 
+  it('deactivates an account whose key may not use the private channels (Kalshi error 9 on subscribe)', async () => {
+    rig = await startRig([]);
+    const { sim, manager } = rig;
+    const deactivated: AccountDeactivatedEvent[] = [];
+    manager.on('deactivated', (e) => deactivated.push(e));
+    const { createKalshiSigner } = await import('kalshi-ws-pool');
+    // The simulator's own key has no account: the handshake passes, the private subscribe gets error 9.
+    const c = sim.credentials!;
+    rig.source.set({ id: 'no-account', signer: createKalshiSigner({ keyId: c.keyId, privateKey: c.privateKeyPem }) });
+    await vi.waitFor(() => expect(deactivated).toHaveLength(1), { timeout: 10_000 });
+    expect(deactivated[0]).toMatchObject({ accountId: 'no-account', reason: 'unauthorized', status: undefined });
+    expect(deactivated[0]!.error.message).toContain('Kalshi error 9');
+  });
+
   it('deactivates at start when the key is already refused', async () => {
     rig = await startRig(['ok']);
     const { sim, manager } = rig;
