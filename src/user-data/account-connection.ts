@@ -17,7 +17,7 @@ import type { EnvelopeScan } from '../protocol/kalshi/envelope';
 import type { Account } from '../ports/account-source';
 import { FillMemory, fetchFills, fetchPositions, fillIdOf, fillTimeOf } from './fill-backfill';
 import type { AdapterHost } from './pool-adapter';
-import { createAccountReconnector } from './pool-adapter';
+import { accountLogger, createAccountReconnector } from './pool-adapter';
 import type { DeactivationReason } from './user-data-events';
 import { AccountMessage } from './user-data-message';
 import type { ResolvedUserDataOptions } from './user-data-options';
@@ -56,6 +56,7 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
   #life = new AbortController();
   #backfill: AbortController | undefined;
   readonly #reconnector: Reconnector;
+  readonly #clientLogger;
 
   constructor(
     readonly connectionId: number,
@@ -65,6 +66,7 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
     this.#account = account;
     this.fills = new FillMemory(host.options.backfill.dedupeCapacity);
     this.#reconnector = createAccountReconnector(this, host);
+    this.#clientLogger = accountLogger(host);
   }
 
   /** Opaque account id. */
@@ -127,7 +129,7 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
       signer: this.#account.signer,
       connectionId: this.connectionId,
       clock,
-      logger: this.host.logger,
+      logger: this.#clientLogger,
     });
     this.#attach(client);
     try {

@@ -47,8 +47,8 @@ type HealthLoopView = Pick<PoolContext, 'clock' | 'logger' | 'emit' | 'running'>
   readonly options: { readonly healthCheck: { intervalMs: number; failuresBeforeDegraded: number; silentSubscriptionMs: number }; readonly minHealthyConnections: number };
 };
 
-/** Logs with `accountId` instead of the slot's `connectionId`/`role`. */
-function accountLogger(host: AdapterHost): Logger {
+/** Logs with `accountId` instead of the slot's `connectionId`/`role` (also given to each account's client). @internal */
+export function accountLogger(host: AdapterHost): Logger {
   const map = (fields: LogFields): LogFields => {
     const { connectionId, role: _role, ...rest } = fields as LogFields & { connectionId?: unknown; role?: unknown };
     return typeof connectionId === 'number' ? { accountId: host.accountIdOf(connectionId), ...rest } : rest;
