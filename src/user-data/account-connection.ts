@@ -6,12 +6,14 @@
  */
 import type { Client, CloseInfo } from '../client/client';
 import { createKalshiClient } from '../client/kalshi-client';
-import { AuthError, CommandRejectedError, isKalshiWsPoolError } from '../errors';
+import { AuthError, CommandRejectedError, RateLimitedError, isKalshiWsPoolError } from '../errors';
 import type { HealthCheckedSlot } from '../manager/health-loop';
 import type { SlotRole } from '../manager/layout';
 import type { HealthCheckFailure } from '../manager/manager-events';
 import type { SlotState } from '../manager/manager-stats';
 import type { OutputQueue } from '../manager/output-queue';
+import { backoffDelay } from '../manager/pool-context';
+import type { TimerHandle } from '../ports/clock';
 import type { Reconnector, ReconnectTarget } from '../manager/reconnect';
 import type { EnvelopeScan } from '../protocol/kalshi/envelope';
 import type { Account } from '../ports/account-source';
@@ -55,6 +57,9 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
   #owedSince: number | undefined;
   #life = new AbortController();
   #backfill: AbortController | undefined;
+  /** Failed backfills in a row on this connection (backoff level of the retry). */
+  #backfillFailures = 0;
+  #backfillRetry: TimerHandle | undefined;
   readonly #reconnector: Reconnector;
   readonly #clientLogger;
 
@@ -230,6 +235,7 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
   async #shutdown(graceful: boolean): Promise<void> {
     this.#life.abort(new Error('account connection closed'));
     this.#backfill?.abort(new Error('account connection closed'));
+    this.#cancelBackfillRetry();
     await this.#reconnector.cancel();
     const client = this.#client;
     if (client === undefined) return;
@@ -289,6 +295,7 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
     const client = this.#client;
     if (client !== undefined) this.#detach(client);
     this.#backfill?.abort(new Error('connection closed'));
+    this.#cancelBackfillRetry();
     if (this.host.stopped || this.#state === 'stopped' || this.#state === 'deactivated') return;
     this.host.emit('disconnected', { accountId: this.accountId, kind: info.kind, code: info.code });
     this.host.counters.reconnects[info.kind]++;
@@ -300,6 +307,12 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
   readonly #onError = (error: Error): void => {
     this.host.emit('error', { accountId: this.accountId, error });
   };
+
+  #cancelBackfillRetry(): void {
+    if (this.#backfillRetry !== undefined) this.host.clock.clearTimeout(this.#backfillRetry);
+    this.#backfillRetry = undefined;
+    this.#backfillFailures = 0;
+  }
 
   #startBackfill(): void {
     const { options } = this.host;
@@ -358,15 +371,23 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
       }
       // Everything owed up to this connection is delivered.
       this.#owedSince = undefined;
+      this.#backfillFailures = 0;
       counters.backfillOk++;
-      this.host.emit('backfill', { accountId: this.accountId, status: 'ok', fills: delivered, pages, error: undefined });
+      this.host.emit('backfill', { accountId: this.accountId, status: 'ok', fills: delivered, pages, error: undefined, retryInMs: undefined });
     } catch (error) {
       if (signal.aborted || this.host.stopped) return;
       const err = error instanceof Error ? error : new Error(String(error));
       counters.backfillFailed++;
-      // #owedSince stays: the next connection backfills from the same point.
-      this.host.logger.warn({ accountId: this.accountId, err }, 'fill backfill failed');
-      this.host.emit('backfill', { accountId: this.accountId, status: 'failed', fills: delivered, pages, error: err });
+      // #owedSince stays: the retry (or the next connection) backfills from the same point.
+      this.#backfillFailures++;
+      let retryInMs = backoffDelay(this.#backfillFailures, options.reconnect);
+      if (err instanceof RateLimitedError && err.retryAfterMs !== undefined) retryInMs = Math.max(retryInMs, err.retryAfterMs);
+      this.#backfillRetry = clock.setTimeout(() => {
+        this.#backfillRetry = undefined;
+        if (this.#state === 'open' && !this.host.stopped) this.#startBackfill();
+      }, retryInMs);
+      this.host.logger.warn({ accountId: this.accountId, err, retryInMs }, 'fill backfill failed; retrying');
+      this.host.emit('backfill', { accountId: this.accountId, status: 'failed', fills: delivered, pages, error: err, retryInMs });
     }
   }
 }

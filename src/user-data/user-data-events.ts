@@ -85,7 +85,7 @@ export interface ReconcileEvent {
 export interface BackfillEvent {
   /** Opaque account id. */
   readonly accountId: string;
-  /** `failed`: the REST request failed; the next (re)connect tries again from the same point. */
+  /** `failed`: a REST request failed; it is retried from the same point after `retryInMs` (or on the next connect). */
   readonly status: 'ok' | 'failed';
   /** Missed fills delivered (after deduplication). */
   readonly fills: number;
@@ -93,6 +93,8 @@ export interface BackfillEvent {
   readonly pages: number;
   /** Why it failed. */
   readonly error: Error | undefined;
+  /** `failed`: wait before the retry (the reconnect backoff; at least the server's `Retry-After`). */
+  readonly retryInMs: number | undefined;
 }
 
 /** One account's health checks failed `failuresBeforeDegraded` times in a row, or passed again. */

@@ -52,14 +52,15 @@ function marketJson(market: SimMarket, universe: MarketUniverse): Record<string,
 export function handleRest(env: RestEnv, req: IncomingMessage, res: ServerResponse): void {
   env.stats.restRequests++;
   const url = new URL(req.url ?? '/', 'http://simulator');
-  if (env.portfolio !== undefined && url.pathname.startsWith(`${REST_BASE_PATH}/portfolio/`)) return env.portfolio(req, res, url);
-  if (url.pathname !== REST_MARKETS_PATH) return send(res, 404, { error: { code: 'not_found', message: 'Not Found' } });
+  const portfolio = env.portfolio !== undefined && url.pathname.startsWith(`${REST_BASE_PATH}/portfolio/`);
+  if (!portfolio && url.pathname !== REST_MARKETS_PATH) return send(res, 404, { error: { code: 'not_found', message: 'Not Found' } });
   if (req.method !== 'GET') return send(res, 405, { error: { code: 'method_not_allowed', message: 'Method Not Allowed' } });
   const injected = env.faults.takeRejection('rest');
   if (injected !== undefined) {
     const headers: Record<string, string> = injected.retryAfterSeconds === undefined ? {} : { 'retry-after': String(injected.retryAfterSeconds) };
     return send(res, injected.status, { error: { code: injected.status, message: 'injected' } }, headers);
   }
+  if (portfolio) return env.portfolio!(req, res, url);
   if (!env.auth.verify(req.headers, 'GET', REST_MARKETS_PATH).ok) {
     return send(res, 401, { error: { code: 'authentication_error', message: 'Unauthorized' } });
   }

@@ -68,6 +68,25 @@ describe('user data: fill continuity', () => {
     await vi.waitFor(() => expect(Math.max(...pages)).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
   });
 
+  it('retries a failed backfill on the same connection from the same point', async () => {
+    rig = await startRig(['acct-r']);
+    const { sim, manager, creds, messages } = rig;
+    const outcomes: string[] = [];
+    manager.on('backfill', (e) => outcomes.push(e.status));
+    await vi.waitFor(() => expect(outcomes).toEqual(['ok']), { timeout: 10_000 });
+    const user = creds.get('acct-r')!.userId;
+    const generation = manager.health().accounts[0]!.generation;
+    sim.faults.rejectHandshakes({ status: 500, count: 2, applyTo: 'rest' });
+    sim.accounts.drop(user);
+    for (let i = 0; i < 4; i++) sim.accounts.fill(user); // only REST has these
+    await vi.waitFor(() => expect(outcomes.slice(1)).toEqual(['failed', 'failed', 'ok']), { timeout: 10_000 });
+    expect(manager.health().accounts[0]!.generation).toBe(generation + 1); // retried without a reconnect
+    const expected = sim.accounts.fills(user).map((f) => f.fillId);
+    expect(new Set(deliveredFillIds(messages, 'acct-r'))).toEqual(new Set(expected));
+    expect(deliveredFillIds(messages, 'acct-r')).toHaveLength(4);
+    expect(manager.stats().backfills).toEqual({ ok: 2, failed: 2 });
+  });
+
   it('delivers a positions snapshot after each connect when asked', async () => {
     rig = await startRig(['acct-p'], { backfill: { positions: true } });
     const { sim, manager, creds, messages } = rig;
