@@ -22,8 +22,9 @@ import { recovery } from './scenarios/recovery';
 import { subscriptionScale } from './scenarios/subscription-scale';
 import { throughput } from './scenarios/throughput';
 import { books } from './scenarios/books';
+import { userDataScale } from './scenarios/user-data-scale';
 
-const SCENARIOS: readonly Scenario[] = [throughput, latency, subscriptionScale, recovery, idle, books];
+const SCENARIOS: readonly Scenario[] = [throughput, latency, subscriptionScale, recovery, idle, books, userDataScale];
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

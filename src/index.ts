@@ -125,3 +125,34 @@ export type {
   RestMarketFilter,
   RestRetryOptions,
 } from './registry/rest-registry-options';
+
+// user data (per-account private channels)
+export { createUserDataManager } from './user-data/user-data-manager';
+export type { UserDataManager } from './user-data/user-data-manager';
+export { createMemoryAccountSource } from './user-data/memory-account-source';
+export type { MemoryAccountSource } from './user-data/memory-account-source';
+export type { Account, AccountChangeListener, AccountSource } from './ports/account-source';
+export { PrivateChannel, userDataDefaults } from './user-data/user-data-options';
+export type {
+  BackfillOptions,
+  PrivateChannelName,
+  UserDataHealthCheckOptions,
+  UserDataManagerOptions,
+} from './user-data/user-data-options';
+export type { UserDataMessage } from './user-data/user-data-message';
+export type {
+  AccountConnectedEvent,
+  AccountDeactivatedEvent,
+  AccountDegradedEvent,
+  AccountDisconnectedEvent,
+  AccountReactivatedEvent,
+  AccountReconnectingEvent,
+  BackfillEvent,
+  DeactivationReason,
+  ReconcileEvent,
+  ReconcileStatus,
+  ReconnectReason,
+  UserDataErrorEvent,
+  UserDataManagerEvents,
+} from './user-data/user-data-events';
+export type { AccountHealth, AccountState, UserDataHealth, UserDataState, UserDataStats } from './user-data/user-data-stats';

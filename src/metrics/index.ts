@@ -8,3 +8,5 @@ export { prometheusMetricsDefaults, registerPrometheusMetrics } from './promethe
 export type { MetricsSource, PrometheusMetrics, PrometheusMetricsOptions } from './prometheus-metrics';
 export { METRIC_NAMES } from './metric-names';
 export type { MetricName } from './metric-names';
+export { USER_DATA_METRIC_NAMES, registerUserDataMetrics, userDataMetricsDefaults } from './user-data-metrics';
+export type { UserDataMetrics, UserDataMetricsOptions } from './user-data-metrics';

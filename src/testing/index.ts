@@ -33,6 +33,15 @@ export type {
 export type { SimulatorStats } from './simulator/stats';
 export type { BlastOptions, BlastResult } from './simulator/blast';
 export type { SimChannel } from './simulator/subscription';
+export type {
+  SimAccountController,
+  SimAccountCredentials,
+  SimAccountKeyOptions,
+  SimFill,
+  SimFillOptions,
+} from './simulator/accounts';
+export { PRIVATE_CHANNELS } from './simulator/private-channels';
+export type { PrivateSimChannel } from './simulator/private-channels';
 export { generateTicker } from './simulator/tickers';
 export type { GeneratedTicker } from './simulator/tickers';
 export { KALSHI_ERROR_MESSAGES } from './simulator/kalshi-errors';

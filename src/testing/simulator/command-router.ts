@@ -18,7 +18,11 @@ function textOf(data: RawData): string {
  * (ignore, fail, delay) and dispatches to the handlers (error 5 for unknown commands).
  */
 export class CommandRouter {
-  constructor(private readonly env: CommandEnv) {}
+  constructor(
+    private readonly env: CommandEnv,
+    /** Answers a subscribe naming only private channels (returns true); see private-channels.ts. */
+    private readonly privateSubscribe?: (session: SimSession, id: number, params: Record<string, unknown> | undefined) => boolean,
+  ) {}
 
   /** Handle one inbound frame of a connection. */
   onMessage(session: SimSession, data: RawData): void {
@@ -90,6 +94,7 @@ export class CommandRouter {
   private dispatch(session: SimSession, command: ParsedCommand): void {
     switch (command.cmd) {
       case 'subscribe':
+        if (this.privateSubscribe?.(session, command.id, command.params) === true) return;
         return subscribe(this.env, session, command);
       case 'unsubscribe':
         return unsubscribe(this.env, session, command);

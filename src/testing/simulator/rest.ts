@@ -19,6 +19,8 @@ export interface RestEnv {
   readonly auth: AuthVerifier;
   readonly stats: StatsCounters;
   readonly universe: MarketUniverse;
+  /** Handles `/trade-api/v2/portfolio/*` (per-account REST, see rest-portfolio.ts). */
+  readonly portfolio?: (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 }
 
 export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -52,13 +54,15 @@ export function handleRest(env: RestEnv, req: IncomingMessage, res: ServerRespon
   env.stats.restRequests++;
   const url = new URL(req.url ?? '/', 'http://simulator');
   if (handleOrderbookRest(env, url, req, res)) return;
-  if (url.pathname !== REST_MARKETS_PATH) return send(res, 404, { error: { code: 'not_found', message: 'Not Found' } });
+  const portfolio = env.portfolio !== undefined && url.pathname.startsWith(`${REST_BASE_PATH}/portfolio/`);
+  if (!portfolio && url.pathname !== REST_MARKETS_PATH) return send(res, 404, { error: { code: 'not_found', message: 'Not Found' } });
   if (req.method !== 'GET') return send(res, 405, { error: { code: 'method_not_allowed', message: 'Method Not Allowed' } });
   const injected = env.faults.takeRejection('rest');
   if (injected !== undefined) {
     const headers: Record<string, string> = injected.retryAfterSeconds === undefined ? {} : { 'retry-after': String(injected.retryAfterSeconds) };
     return send(res, injected.status, { error: { code: injected.status, message: 'injected' } }, headers);
   }
+  if (portfolio) return env.portfolio!(req, res, url);
   if (!env.auth.verify(req.headers, 'GET', REST_MARKETS_PATH).ok) {
     return send(res, 401, { error: { code: 'authentication_error', message: 'Unauthorized' } });
   }

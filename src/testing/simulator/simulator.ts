@@ -5,6 +5,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { ConfigError } from '../../errors';
+import { AccountAwareVerifier, SimAccounts } from './accounts';
+import type { SimAccountController } from './accounts';
 import { AuthVerifier, generateCredentials, toPublicKeys } from './auth';
 import { blast } from './blast';
 import type { BlastOptions, BlastResult } from './blast';
@@ -17,7 +19,9 @@ import type { SimMarket } from './market-universe';
 import { resolveSimulatorOptions, resolveTraffic } from './options';
 import type { ResolvedSimulatorOptions, SimulatorOptions, SimulatorTrafficOptions } from './options';
 import { Publisher } from './publisher';
+import { PrivateChannels } from './private-channels';
 import { REST_BASE_PATH, handleRest } from './rest';
+import { handlePortfolio } from './rest-portfolio';
 import { SimSession } from './session';
 import { StatsCounters } from './stats';
 import type { SimulatorStats } from './stats';
@@ -30,6 +34,7 @@ const CLOSED_KEPT = 1000;
 /** The running simulator; see {@link Simulator} for the contract of each member. */
 class KalshiSimulator implements Simulator {
   readonly faults: Faults;
+  readonly accounts: SimAccountController;
   url = '';
   restUrl = '';
   port = 0;
@@ -51,7 +56,7 @@ class KalshiSimulator implements Simulator {
 
   constructor(
     private readonly options: ResolvedSimulatorOptions,
-    auth: AuthVerifier,
+    baseAuth: AuthVerifier,
     readonly credentials: SimulatorCredentials | undefined,
   ) {
     this.universe = new MarketUniverse(options.markets, options.seed);
@@ -65,6 +70,18 @@ class KalshiSimulator implements Simulator {
       connectionsPerKey: options.limits.connectionsPerKey,
     };
     this.faults = new Faults(this.faultEnv);
+    const simAccounts = new SimAccounts(this.universe);
+    const privateChannels = new PrivateChannels(simAccounts, this.sessions);
+    const auth = new AccountAwareVerifier(baseAuth, simAccounts, options.timestampWindowMs);
+    this.accounts = {
+      create: (o) => simAccounts.create(o),
+      addKey: (userId, o) => simAccounts.addKey(userId, o),
+      revoke: (keyId) => simAccounts.revoke(keyId),
+      fill: (userId, o) => simAccounts.fill(userId, o),
+      fills: (userId) => [...simAccounts.get(userId).fills],
+      drop: (userId) => privateChannels.drop(simAccounts.get(userId)),
+      openConnections: (userId) => privateChannels.openConnections(simAccounts.get(userId)),
+    };
     this.router = new CommandRouter({
       universe: this.universe,
       registry: this.registry,
@@ -72,7 +89,7 @@ class KalshiSimulator implements Simulator {
       stats: this.stats_,
       limits: options.limits,
       omitIdOnSidErrors: options.omitIdOnSidErrors,
-    });
+    }, (session, id, params) => privateChannels.subscribe(session, id, params));
     this.traffic = new TrafficGenerator(options.traffic, this.universe, this.registry, this.publisher, {
       addMarket: () => this.addMarket(),
       endRandomMarket: () => {
@@ -87,7 +104,17 @@ class KalshiSimulator implements Simulator {
       // Pongs are answered by hand so a silenced connection stays mute.
       autoPong: false,
     });
-    this.server = createServer((req, res) => handleRest({ faults: this.faults, auth, stats: this.stats_, universe: this.universe }, req, res));
+    this.server = createServer((req, res) => handleRest(
+        {
+          faults: this.faults,
+          auth,
+          stats: this.stats_,
+          universe: this.universe,
+          portfolio: (rq, rs, url) => handlePortfolio(simAccounts, options.timestampWindowMs, rq, rs, url),
+        },
+        req,
+        res,
+      ));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));

@@ -1,3 +1,4 @@
+import type { SimAccountController } from './accounts';
 import type { BlastOptions, BlastResult } from './blast';
 import type { FaultController } from './fault-types';
 import type { SimulatorTrafficOptions } from './options';
@@ -64,6 +65,8 @@ export interface Simulator {
   readonly markets: readonly string[];
   /** Fault injection; see {@link FaultController}. */
   readonly faults: FaultController;
+  /** Per-key trading accounts and their private channels (fills, orders, positions). */
+  readonly accounts: SimAccountController;
   /**
    * List a market (a generated ticker when none is given) and send lifecycle `created` and `activated`
    * to every lifecycle sid. The REST listing reflects it at once.
