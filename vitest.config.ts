@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^kalshi-ws-pool\/testing$/, replacement: src('testing/index.ts') },
       { find: /^kalshi-ws-pool\/prometheus$/, replacement: src('metrics/index.ts') },
+      { find: /^kalshi-ws-pool\/nats$/, replacement: src('nats/index.ts') },
       { find: /^kalshi-ws-pool$/, replacement: src('index.ts') },
     ],
   },
