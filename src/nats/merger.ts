@@ -50,9 +50,16 @@ export interface MergerLimits {
 interface Lane {
   snapshot: JetStreamMessage | undefined;
   deltas: JetStreamMessage[];
-  connectionId: number;
-  sid: number | undefined;
-  seq: number | undefined;
+  /** The gatherer subscription (`source:connection:sid`) the lane's snapshot came on. */
+  sidKey: string;
+  /** That subscription's epoch when the snapshot came; a later gap on it bumps the epoch and voids the lane. */
+  epoch: number;
+}
+
+/** Sequence state of one gatherer subscription: seq runs across all the sid's markets. */
+interface SidState {
+  seq: number;
+  epoch: number;
 }
 
 interface Market {
@@ -72,6 +79,8 @@ export class Merger {
   readonly #limits: MergerLimits;
   readonly #markets = new Map<string, Market>();
   readonly #lastAt = new Map<string, number>();
+  readonly #sids = new Map<string, SidState>();
+  readonly #everFed = new Set<string>();
   readonly #silent = new Set<string>();
   readonly #seen = new Set<string>();
   readonly #seenOrder: string[] = [];
@@ -118,6 +127,39 @@ export class Merger {
     return false;
   }
 
+  /** Track seq per gatherer subscription; a jump (or a flagged gap) bumps its epoch. @returns the epoch. */
+  #advance(sidKey: string, m: JetStreamMessage, out: JetStreamMessage[]): number {
+    let state = this.#sids.get(sidKey);
+    if (state === undefined) {
+      state = { seq: m.seq ?? 0, epoch: 0 };
+      this.#sids.set(sidKey, state);
+      return state.epoch;
+    }
+    const gap = m.seqGap || (m.seq !== undefined && m.seq !== state.seq + 1);
+    if (m.seq !== undefined) state.seq = m.seq;
+    if (gap) {
+      state.epoch++;
+      this.#voided(sidKey, state.epoch, out);
+    }
+    return state.epoch;
+  }
+
+  /** A gap on `sidKey`: every market currently fed from it fails over. Rare, so a full scan is fine. */
+  #voided(sidKey: string, epoch: number, out: JetStreamMessage[]): void {
+    for (const market of this.#markets.values()) {
+      if (market.current === undefined) continue;
+      const lane = market.lanes.get(market.current)!;
+      if (lane.sidKey === sidKey && lane.epoch < epoch) {
+        this.#break(lane);
+        this.#failover(market, market.current, out);
+      }
+    }
+  }
+
+  #valid(lane: Lane): boolean {
+    return lane.snapshot !== undefined && this.#sids.get(lane.sidKey)?.epoch === lane.epoch;
+  }
+
   #book(source: string, m: JetStreamMessage, out: JetStreamMessage[]): void {
     let market = this.#markets.get(m.marketTicker);
     if (market === undefined) {
@@ -126,29 +168,28 @@ export class Merger {
     }
     let lane = market.lanes.get(source);
     if (lane === undefined) {
-      lane = { snapshot: undefined, deltas: [], connectionId: 0, sid: undefined, seq: undefined };
+      lane = { snapshot: undefined, deltas: [], sidKey: '', epoch: -1 };
       market.lanes.set(source, lane);
     }
+    const sidKey = `${source}:${m.connectionId}:${m.sid ?? '-'}`;
+    const epoch = this.#advance(sidKey, m, out);
     const isCurrent = market.current === source;
     if (m.type === 'orderbook_snapshot') {
       lane.snapshot = m;
       lane.deltas = [];
-      lane.connectionId = m.connectionId;
-      lane.sid = m.sid;
-      lane.seq = m.seq;
+      lane.sidKey = sidKey;
+      lane.epoch = epoch;
       if (isCurrent) out.push(m);
-      else if (market.current === undefined) this.#switch(market, source, out, false);
+      else if (market.current === undefined) this.#switch(market, source, out, this.#everFed.has(m.marketTicker));
       else this.#standby++;
       return;
     }
-    const continuous =
-      lane.snapshot !== undefined && !m.seqGap && m.connectionId === lane.connectionId && m.sid === lane.sid && m.seq !== undefined && lane.seq !== undefined && m.seq === lane.seq + 1;
-    if (!continuous) {
+    if (lane.sidKey !== sidKey || !this.#valid(lane)) {
+      // A delta from a subscription the lane did not snapshot on, or after a gap: the lane waits for a snapshot.
       this.#break(lane);
       if (isCurrent) this.#failover(market, source, out);
       return;
     }
-    lane.seq = m.seq;
     if (isCurrent) {
       out.push(m);
       return;
@@ -174,7 +215,7 @@ export class Merger {
     let best: string | undefined;
     let bestAt = -Infinity;
     for (const [source, lane] of market.lanes) {
-      if (source === from || lane.snapshot === undefined || this.#silent.has(source)) continue;
+      if (source === from || !this.#valid(lane) || this.#silent.has(source)) continue;
       const at = this.#lastAt.get(source) ?? 0;
       if (at > bestAt) {
         best = source;
@@ -188,6 +229,7 @@ export class Merger {
   #switch(market: Market, to: string, out: JetStreamMessage[], failover: boolean): void {
     const lane = market.lanes.get(to)!;
     market.current = to;
+    this.#everFed.add(lane.snapshot!.marketTicker);
     if (failover) this.#failovers++;
     out.push(failover ? { ...lane.snapshot!, failover: true } : lane.snapshot!);
     for (const d of lane.deltas) out.push(failover ? { ...d, failover: true } : d);

@@ -122,7 +122,8 @@ class JetStreamSourceImpl implements JetStreamSource {
     try {
       await ensureStream(await jetstreamManager(this.#nc), this.#stream, this.#prefix, false);
       const consumer = await jetstream(this.#nc).consumers.get(this.#stream, {
-        filter_subjects: [`${this.#prefix}.>`],
+        // One subject as a string: nats-server 2.9 has no multi-filter consumers.
+        filter_subjects: `${this.#prefix}.>`,
         deliver_policy: this.#deliver === 'all' ? DeliverPolicy.All : DeliverPolicy.New,
       });
       this.#messages = await consumer.consume();
