@@ -8,3 +8,5 @@ export { prometheusMetricsDefaults, registerPrometheusMetrics } from './promethe
 export type { MetricsSource, PrometheusMetrics, PrometheusMetricsOptions } from './prometheus-metrics';
 export { METRIC_NAMES } from './metric-names';
 export type { MetricName } from './metric-names';
+export { NATS_METRIC_NAMES, registerNatsMetrics } from './nats-metrics';
+export type { NatsMetricsOptions, NatsRouterLike, NatsSourceLike } from './nats-metrics';
