@@ -60,7 +60,12 @@ interface Lane {
 interface SidState {
   seq: number;
   epoch: number;
+  /** Frames that arrived ahead of a missing seq (a publish retry stored later), by seq. */
+  readonly ahead: Map<number, { readonly source: string; readonly m: JetStreamMessage }>;
 }
+
+/** Frames held per subscription while waiting for a missing seq; beyond it the jump counts as a gap. */
+const MAX_AHEAD = 1_000;
 
 interface Market {
   current: string | undefined;
@@ -131,7 +136,7 @@ export class Merger {
   #advance(sidKey: string, m: JetStreamMessage, out: JetStreamMessage[]): number {
     let state = this.#sids.get(sidKey);
     if (state === undefined) {
-      state = { seq: m.seq ?? 0, epoch: 0 };
+      state = { seq: m.seq ?? 0, epoch: 0, ahead: new Map() };
       this.#sids.set(sidKey, state);
       return state.epoch;
     }
@@ -160,7 +165,48 @@ export class Merger {
     return lane.snapshot !== undefined && this.#sids.get(lane.sidKey)?.epoch === lane.epoch;
   }
 
+  /**
+   * Reorder per gatherer subscription: a retried publish can be stored after later frames, so a frame ahead of
+   * a missing seq waits (bounded by MAX_AHEAD and silenceMs) for it; a late frame older than the seq is dropped.
+   */
   #book(source: string, m: JetStreamMessage, out: JetStreamMessage[]): void {
+    const sidKey = `${source}:${m.connectionId}:${m.sid ?? '-'}`;
+    const state = this.#sids.get(sidKey);
+    if (state !== undefined && m.seq !== undefined && !m.seqGap) {
+      if (m.seq > state.seq + 1 && state.ahead.size < MAX_AHEAD) {
+        state.ahead.set(m.seq, { source, m });
+        return;
+      }
+      if (m.seq <= state.seq && m.type === 'orderbook_delta') return;
+    }
+    this.#bookOne(source, m, out);
+    this.#release(sidKey, out);
+  }
+
+  #release(sidKey: string, out: JetStreamMessage[]): void {
+    const state = this.#sids.get(sidKey);
+    if (state === undefined) return;
+    for (let next = state.ahead.get(state.seq + 1); next !== undefined; next = state.ahead.get(state.seq + 1)) {
+      state.ahead.delete(next.m.seq!);
+      this.#bookOne(next.source, next.m, out);
+    }
+  }
+
+  /** Give up waiting: frames held longer than silenceMs are applied in seq order (the first one as a gap). */
+  #flushAhead(out: JetStreamMessage[]): void {
+    for (const [sidKey, state] of this.#sids) {
+      if (state.ahead.size === 0) continue;
+      let oldest = Infinity;
+      for (const { m } of state.ahead.values()) oldest = Math.min(oldest, m.receivedAt);
+      if (this.#now - oldest <= this.#limits.silenceMs) continue;
+      const held = [...state.ahead.values()].sort((a, b) => a.m.seq! - b.m.seq!);
+      state.ahead.clear();
+      for (const { source, m } of held) this.#bookOne(source, m, out);
+      this.#release(sidKey, out);
+    }
+  }
+
+  #bookOne(source: string, m: JetStreamMessage, out: JetStreamMessage[]): void {
     let market = this.#markets.get(m.marketTicker);
     if (market === undefined) {
       market = { current: undefined, lanes: new Map() };
@@ -239,6 +285,7 @@ export class Merger {
   /** Gatherers silent for `silenceMs` lose their markets to replicas that are still publishing. */
   #sweep(out: JetStreamMessage[]): void {
     this.#lastSweep = this.#now;
+    this.#flushAhead(out);
     let newlySilent = false;
     for (const [source, at] of this.#lastAt) {
       if (this.#now - at > this.#limits.silenceMs && !this.#silent.has(source)) {

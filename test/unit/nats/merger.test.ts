@@ -47,7 +47,7 @@ describe('Merger', () => {
     feed(m, msg('b', 'orderbook_snapshot', 'M', 1, 0));
     feed(m, msg('b', 'orderbook_delta', 'M', 2, 1));
     feed(m, msg('a', 'orderbook_delta', 'M', 2, 1));
-    expect(tag(feed(m, msg('a', 'orderbook_delta', 'M', 4, 2)))).toEqual(['b:S1!', 'b:D2!']);
+    expect(tag(feed(m, msg('a', 'orderbook_delta', 'M', 4, 2, { seqGap: true, gapSize: 1 })))).toEqual(['b:S1!', 'b:D2!']);
     expect(tag(feed(m, msg('b', 'orderbook_delta', 'M', 3, 2)))).toEqual(['b:D3']);
     expect(tag(feed(m, msg('a', 'orderbook_delta', 'M', 5, 3)))).toEqual([]);
     expect(m.stats().failovers).toBe(1);
@@ -74,10 +74,27 @@ describe('Merger', () => {
   it('a market without a usable standby stalls until a snapshot, then resumes', () => {
     const m = new Merger(limits);
     feed(m, msg('a', 'orderbook_snapshot', 'M', 1, 0));
-    expect(feed(m, msg('a', 'orderbook_delta', 'M', 3, 1))).toEqual([]);
+    expect(feed(m, msg('a', 'orderbook_delta', 'M', 3, 1, { seqGap: true, gapSize: 1 }))).toEqual([]);
     expect(m.stats().stalledMarkets).toBe(1);
     expect(tag(feed(m, msg('a', 'orderbook_snapshot', 'M', 1, 2, { sid: 2 })))).toEqual(['a:S1!']);
     expect(m.stats().stalledMarkets).toBe(0);
+  });
+
+  it('puts frames of one subscription back in seq order (a retry stored late), and drops late repeats', () => {
+    const m = new Merger(limits);
+    feed(m, msg('a', 'orderbook_snapshot', 'M', 1, 0));
+    expect(feed(m, msg('a', 'orderbook_delta', 'M', 3, 1))).toEqual([]);
+    expect(tag(feed(m, msg('a', 'orderbook_delta', 'M', 2, 2)))).toEqual(['a:D2', 'a:D3']);
+    expect(feed(m, msg('a', 'orderbook_delta', 'M', 3, 3))).toEqual([]);
+    expect(m.stats()).toMatchObject({ failovers: 0, stalledMarkets: 0 });
+  });
+
+  it('an unfilled jump becomes a gap after silenceMs', () => {
+    const m = new Merger(limits);
+    feed(m, msg('a', 'orderbook_snapshot', 'M', 1, 0));
+    feed(m, msg('b', 'orderbook_snapshot', 'M', 1, 0, { sid: 9 }));
+    expect(feed(m, msg('a', 'orderbook_delta', 'M', 5, 100))).toEqual([]);
+    expect(tag(feed(m, msg('b', 'orderbook_delta', 'M', 2, 1_300, { sid: 9 })))).toEqual(['b:S1!', 'b:D2!']);
   });
 
   it('drops a shared id seen before (bounded window) and passes per-gatherer ids', () => {
