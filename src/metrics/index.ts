@@ -9,4 +9,4 @@ export type { MetricsSource, PrometheusMetrics, PrometheusMetricsOptions } from 
 export { METRIC_NAMES } from './metric-names';
 export type { MetricName } from './metric-names';
 export { NATS_METRIC_NAMES, registerNatsMetrics } from './nats-metrics';
-export type { NatsMetricsOptions, NatsRouterLike, NatsSourceLike } from './nats-metrics';
+export type { NatsMetrics, NatsMetricsOptions, NatsRouterLike, NatsSourceLike } from './nats-metrics';

@@ -31,13 +31,22 @@ export const NATS_METRIC_NAMES = Object.freeze({
 
 /** What the adapter reads from a router. */
 export interface NatsRouterLike {
+  /** Used as the `gatherer` label. */
   readonly gathererId: string;
+  /** Counter snapshot, read at scrape time. */
   stats(): JetStreamRouterStats;
 }
 
 /** What the adapter reads from a source. */
 export interface NatsSourceLike {
+  /** Counter snapshot, read at scrape time. */
   stats(): JetStreamSourceStats;
+}
+
+/** Handle returned by {@link registerNatsMetrics}. */
+export interface NatsMetrics {
+  /** Remove every NATS metric from the registry. Idempotent. */
+  unregister(): void;
 }
 
 /** Options of {@link registerNatsMetrics}. */
@@ -59,7 +68,7 @@ export interface NatsMetricsOptions {
  * const metrics = registerNatsMetrics({ routers: [router] });
  * // later: metrics.unregister();
  */
-export function registerNatsMetrics(options: NatsMetricsOptions): { unregister(): void } {
+export function registerNatsMetrics(options: NatsMetricsOptions): NatsMetrics {
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || (prefix !== '' && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix))) throw new ConfigError('prefix', `invalid metric name prefix ${String(prefix)}`);
   const registry = options.registry ?? globalRegister;

@@ -37,14 +37,23 @@ export interface JetStreamRouterOptions {
 
 /** Defaults of {@link JetStreamRouterOptions}. */
 export const JETSTREAM_ROUTER_DEFAULTS = Object.freeze({
+  /** Default of `stream`: 'KALSHI'. */
   stream: 'KALSHI',
+  /** Default of `subjectPrefix`: 'kalshi'. */
   subjectPrefix: 'kalshi',
+  /** Default of `provision`: false. */
   provision: false as StreamProvisionOptions | false,
+  /** Default of `maxInFlight`: 256. */
   maxInFlight: 256,
+  /** Default of `ackTimeoutMs`: 5_000. */
   ackTimeoutMs: 5_000,
+  /** Default of `retryDelayMs`: 100. */
   retryDelayMs: 100,
+  /** Default of `maxRetryDelayMs`: 2_000. */
   maxRetryDelayMs: 2_000,
+  /** Default of `connectTimeoutMs`: 5_000. */
   connectTimeoutMs: 5_000,
+  /** Default of `drainTimeoutMs`: 10_000. */
   drainTimeoutMs: 10_000,
 });
 

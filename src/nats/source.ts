@@ -40,12 +40,19 @@ export interface JetStreamSourceOptions {
 
 /** Defaults of {@link JetStreamSourceOptions}. */
 export const JETSTREAM_SOURCE_DEFAULTS = Object.freeze({
+  /** Default of `stream`: 'KALSHI'. */
   stream: 'KALSHI',
+  /** Default of `subjectPrefix`: 'kalshi'. */
   subjectPrefix: 'kalshi',
+  /** Default of `deliver`: 'new'. */
   deliver: 'new' as 'new' | 'all',
+  /** Default of `silenceMs`: 3_000. */
   silenceMs: 3_000,
+  /** Default of `maxBufferedDeltas`: 10_000. */
   maxBufferedDeltas: 10_000,
+  /** Default of `dedupeWindow`: 100_000. */
   dedupeWindow: 100_000,
+  /** Default of `connectTimeoutMs`: 5_000. */
   connectTimeoutMs: 5_000,
 });
 

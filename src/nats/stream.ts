@@ -20,9 +20,13 @@ export interface StreamProvisionOptions {
 
 /** Defaults of {@link StreamProvisionOptions}. */
 export const STREAM_PROVISION_DEFAULTS = Object.freeze({
+  /** Default of `maxAgeMs`: 3_600_000. */
   maxAgeMs: 3_600_000,
+  /** Default of `maxBytes`: -1. */
   maxBytes: -1,
+  /** Default of `duplicateWindowMs`: 120_000. */
   duplicateWindowMs: 120_000,
+  /** Default of `storage`: 'file'. */
   storage: 'file' as 'file' | 'memory',
 });
 
