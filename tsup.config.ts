@@ -2,7 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', prometheus: 'src/metrics/index.ts', protocol: 'src/protocol/index.ts', books: 'src/books/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', prometheus: 'src/metrics/index.ts', protocol: 'src/protocol/index.ts', books: 'src/books/index.ts', nats: 'src/nats/index.ts' },
+    // Optional peers: never bundled, only the nats entry imports them.
+    external: [/^@nats-io\//, 'prom-client'],
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^kalshi-ws-pool\/prometheus$/, replacement: src('metrics/index.ts') },
       { find: /^kalshi-ws-pool\/protocol$/, replacement: src('protocol/index.ts') },
       { find: /^kalshi-ws-pool\/books$/, replacement: src('books/index.ts') },
+      { find: /^kalshi-ws-pool\/nats$/, replacement: src('nats/index.ts') },
       { find: /^kalshi-ws-pool$/, replacement: src('index.ts') },
     ],
   },

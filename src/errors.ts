@@ -32,6 +32,8 @@ export const ErrorCode = {
   closed: 'KWP_CLOSED',
   /** {@link StateError}: an API used in a state that does not allow it. */
   state: 'KWP_STATE',
+  /** `NatsStreamError` (`kalshi-ws-pool/nats`): the JetStream stream is missing or does not cover the subjects. */
+  natsStream: 'KWP_NATS_STREAM',
 } as const;
 
 /** One of the {@link ErrorCode} values. */

@@ -10,3 +10,5 @@ export { METRIC_NAMES } from './metric-names';
 export type { MetricName } from './metric-names';
 export { USER_DATA_METRIC_NAMES, registerUserDataMetrics, userDataMetricsDefaults } from './user-data-metrics';
 export type { UserDataMetrics, UserDataMetricsOptions } from './user-data-metrics';
+export { NATS_METRIC_NAMES, registerNatsMetrics } from './nats-metrics';
+export type { NatsMetrics, NatsMetricsOptions, NatsRouterLike, NatsSourceLike } from './nats-metrics';
