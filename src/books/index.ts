@@ -32,5 +32,5 @@ export { createBookStore } from './book-store';
 export type { BookChangeListener, BookEntry, BookInput, BookState, BookStore, BookStoreStats } from './book-store';
 export { BOOK_STORE_DEFAULTS } from './book-store-options';
 export type { BookStoreOptions, RestBackupOptions } from './book-store-options';
-export { createRestBookFetcher, decodeRestOrderbook, restOrderbookPath } from './rest-orderbook';
-export type { RestBookFetcher, RestBookFetcherOptions, RestOrderbook } from './rest-orderbook';
+export { createKalshiRestBookFetcher, createRestBookFetcher, decodeRestOrderbook, restOrderbookPath } from './rest-orderbook';
+export type { KalshiRestBookFetcherOptions, RestBookFetcher, RestBookFetcherOptions, RestOrderbook } from './rest-orderbook';

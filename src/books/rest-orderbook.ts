@@ -1,6 +1,12 @@
 import { parsePrice, parseSize } from '../numbers/exact';
 import { FrameError } from '../frames/frame-error';
 import type { Level } from '../frames/frame-types';
+import { readDuration, readNumber } from '../internal/validate';
+import type { Clock } from '../ports/clock';
+import { systemClock } from '../ports/clock';
+import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
+import type { RestTransport } from '../registry/rest-request';
+import { DEFAULT_MAX_RESPONSE_BYTES, resolveRestBaseUrl, restRequest } from '../registry/rest-request';
 
 /** A market's book as the REST endpoint returns it, in exact units (ticks, hundredths). */
 export interface RestOrderbook {
@@ -62,4 +68,42 @@ export interface RestBookFetcherOptions {
 export function createRestBookFetcher(options: RestBookFetcherOptions): RestBookFetcher {
   const { request } = options;
   return async (ticker, signal) => decodeRestOrderbook(await request(restOrderbookPath(ticker), signal));
+}
+
+/** Options of {@link createKalshiRestBookFetcher}. */
+export interface KalshiRestBookFetcherOptions {
+  /** REST base, e.g. `https://api.elections.kalshi.com/trade-api/v2`; `http:` only to loopback unless `allowInsecureTransport`. */
+  readonly baseUrl: string;
+  /** Signs each request; the order-book endpoint is public, so this is optional. @default undefined */
+  readonly signer?: KalshiSigner;
+  /** Allow `http:` to a non-loopback host. @default false */
+  readonly allowInsecureTransport?: boolean;
+  /** Per-request timeout, ms. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** Largest response body, bytes. @default 16 MiB */
+  readonly maxResponseBytes?: number;
+  /** `fetch` implementation. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Time source for the timeout. @default systemClock */
+  readonly clock?: Clock;
+}
+
+/**
+ * A {@link RestBookFetcher} for Kalshi's REST API over the package's one REST transport: redirects
+ * refused, `https:` except loopback, bounded time and body size.
+ * @throws {ConfigError} when `baseUrl` or a number is invalid.
+ * @example
+ * const fetchBook = createKalshiRestBookFetcher({ baseUrl: 'https://api.elections.kalshi.com/trade-api/v2' });
+ * const books = createBookStore({ rest: { fetchBook } });
+ */
+export function createKalshiRestBookFetcher(options: KalshiRestBookFetcherOptions): RestBookFetcher {
+  const transport: RestTransport = {
+    baseUrl: resolveRestBaseUrl('baseUrl', options.baseUrl, options.allowInsecureTransport === true),
+    fetch: options.fetch ?? globalThis.fetch,
+    clock: options.clock ?? systemClock,
+    requestTimeoutMs: readDuration(options.requestTimeoutMs, 10_000, 'requestTimeoutMs', false),
+    maxResponseBytes: readNumber(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes', { min: 1, integer: true }),
+  };
+  const { signer } = options;
+  return createRestBookFetcher({ request: (path, signal) => restRequest(transport, { path, signal, ...(signer === undefined ? {} : { signer }) }) });
 }

@@ -1,6 +1,6 @@
 import { createConnectionManager, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
 import type { ConnectionManager } from 'kalshi-ws-pool';
-import { createBookStore, createRestBookFetcher, formatPrice, formatSize } from 'kalshi-ws-pool/books';
+import { createBookStore, createKalshiRestBookFetcher, formatPrice, formatSize } from 'kalshi-ws-pool/books';
 import type { BookStore } from 'kalshi-ws-pool/books';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator } from 'kalshi-ws-pool/testing';
@@ -112,11 +112,8 @@ describe('books from the pool equal the simulator books', () => {
     const ticker = r.sim.markets[0]!;
     await vi.waitFor(() => expect(r.books.get(ticker)?.state).toBe('live'), { timeout: 10_000 });
     r.sim.setTraffic({});
-    const base = new URL(r.sim.restUrl);
-    // Test-side transport: the library takes any REST transport; this one is plain fetch to the loopback simulator.
-    const fetchBook = createRestBookFetcher({
-      request: async (path, signal) => (await fetch(new URL(`/trade-api/v2${path}`, base), { signal, redirect: 'error' })).json(),
-    });
+    // The package's own REST transport (loopback http is allowed without the insecure opt-in).
+    const fetchBook = createKalshiRestBookFetcher({ baseUrl: r.sim.restUrl });
     const books = createBookStore({ staleAfterMs: 50, rest: { fetchBook, requestsPerSecond: 50 } });
     try {
       // A delta with no snapshot: flagged, then stale, then loaded over REST.
