@@ -160,8 +160,8 @@ export class Reconnector {
     let delay = backoffDelay(this.#level, options);
     if (error instanceof RateLimitedError && error.retryAfterMs !== undefined) {
       // 429: the whole pool holds its dials, and this slot waits at least what the server asked, but never
-      // longer than reconnect.maxDelayMs: a hostile or broken Retry-After must not freeze the pool.
-      const serverDelay = Math.min(error.retryAfterMs, options.maxDelayMs);
+      // longer than reconnect.maxDelayMs (at least 10 s): a hostile or broken Retry-After must not freeze the pool.
+      const serverDelay = Math.min(error.retryAfterMs, Math.max(options.maxDelayMs, 10_000));
       this.ctx.admission.holdFor(serverDelay);
       delay = Math.max(delay, serverDelay);
     }

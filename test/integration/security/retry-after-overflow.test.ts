@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 describe('regression: a huge Retry-After on a 429 handshake (#19)', () => {
-  it('Retry-After: 3000000 is capped at reconnect.maxDelayMs: no TimeoutOverflowWarning, no spinning, the pool connects', async () => {
+  it('Retry-After: 3000000 is capped at max(reconnect.maxDelayMs, 10 s): no TimeoutOverflowWarning, no spinning, the pool connects', async () => {
     process.on('warning', onWarning);
     sim = await startSimulator({ markets: 10, pingIntervalMs: 0 });
     const credentials = sim.credentials!;
@@ -41,11 +41,11 @@ describe('regression: a huge Retry-After on a 429 handshake (#19)', () => {
     manager.on('reconnecting', (event) => reconnecting.push(event));
     await manager.start();
     // Both slots connect once the capped hold (300 ms) has passed, well within the bound.
-    await vi.waitFor(() => expect(manager!.health()).toMatchObject({ connected: 2, total: 2 }), { timeout: 5_000 });
+    await vi.waitFor(() => expect(manager!.health()).toMatchObject({ connected: 2, total: 2 }), { timeout: 20_000 });
     const limited = reconnecting.filter((event) => event.error instanceof RateLimitedError);
     expect(limited).toHaveLength(1);
     expect((limited[0]!.error as RateLimitedError).retryAfterMs).toBe(3_000_000_000);
-    expect(limited[0]!.delayMs).toBeLessThanOrEqual(300);
+    expect(limited[0]!.delayMs).toBeLessThanOrEqual(10_000);
     // The rejected dial plus one per slot: the limiter did not spin dials.
     expect(sim.stats().handshakesRejected[429]).toBe(1);
     expect(warnings.filter((w) => w.name === 'TimeoutOverflowWarning')).toEqual([]);
