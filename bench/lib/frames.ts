@@ -1,6 +1,6 @@
 /**
  * The benchmark's orderbook_delta frame: the shape of a real capture (see
- * /work/shared/kalshi-frames.jsonl) trimmed of the `market_id`/`ts` strings so one frame is ~160 bytes,
+ * test/fixtures/kalshi-frames.jsonl) trimmed of the `market_id`/`ts` strings so one frame is ~160 bytes,
  * which is what the issue's baseline numbers were measured with.
  */
 

@@ -1,5 +1,5 @@
 /**
- * `createConnectionManager`: the self-healing pool (design.md). Wires the slots, placement, limiters,
+ * `createConnectionManager`: the self-healing pool (docs/architecture.md). Wires the slots, placement, limiters,
  * output queue, registry and router together; the per-slot work lives in `slot.ts`.
  * @packageDocumentation
  */
@@ -407,7 +407,7 @@ function flushLogger(logger: Logger): void {
 
 /**
  * Creates the self-healing pool: one `AsyncIterable<RawMessage>` over up to 150 Kalshi connections
- * (design.md). Validates every option at once.
+ * (docs/architecture.md, docs/lifecycle.md). Validates every option at once.
  * @throws {ConfigError} naming the first bad option.
  * @example
  * const manager = createConnectionManager({ url, signer, registry: createMemoryRegistry(tickers) });

@@ -1,5 +1,5 @@
 /**
- * The pool's periodic health loop (design.md §8-9): one timer for the whole pool. Each tick checks
+ * The pool's periodic health loop (docs/lifecycle.md "Health and degraded", docs/sequences.md): one timer for the whole pool. Each tick checks
  * every slot (open, heard from within the interval, subscriptions confirmed and in sync) and repairs
  * "subscribed but silent" orderbook sids. A connection failing `failuresBeforeDegraded` checks in a row
  * is warned about and reported with a `degraded` event (`scope: 'connection'`); its next passing check

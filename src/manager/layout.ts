@@ -3,7 +3,7 @@
  *
  * Slots are numbered from 1 in a fixed role order (ticker, trade, lifecycle, orderbook), so with the
  * defaults slots 1-2 carry `ticker`, 3-4 `trade`, 5-6 `market_lifecycle_v2` and 7-150 `orderbook_delta`
- * (design.md §2).
+ * (the default layout is in README.md; the redundant pairs in docs/sequences.md).
  * @packageDocumentation
  */
 import { Channel } from '../protocol/kalshi/channels';

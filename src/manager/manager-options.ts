@@ -32,7 +32,7 @@ export interface LayoutOptions {
   readonly orderbook?: number;
 }
 
-/** Pool-wide dial limiter (design.md §5). */
+/** Pool-wide dial limiter (docs/reconnection.md "Admission limiter"). */
 export interface AdmissionOptions {
   /** Dials per second across the pool. @default 10 */
   readonly dialsPerSecond?: number;

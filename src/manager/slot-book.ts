@@ -10,7 +10,7 @@
  * - Removes go before adds when both are pending: deleting first frees server-side capacity
  *   (error 26) and stops deltas we no longer want sooner.
  * - No sid -> the first command is `subscribe`; with a sid only `add_markets` / `delete_markets`,
- *   never a second `subscribe` (protocol §3-4).
+ *   never a second `subscribe` (docs/protocol.md "Commands").
  * - Memory: one `Map<ticker, flags>` per slot plus two pending Sets that are empty in steady state.
  * @packageDocumentation
  */

@@ -17,7 +17,7 @@ import type { SnapshotWatch } from './snapshot-watch';
 /** The bulk of the traffic: checked first so it skips the other type tests. */
 const DELTA = 'orderbook_delta';
 
-/** Replies that count on a sid's seq but are not delivered (protocol §4). */
+/** Replies that count on a sid's seq but are not delivered (docs/protocol.md "Replies"). */
 function isControl(type: string): boolean {
   return type === 'ok' || type === 'error' || type === 'unsubscribed' || type === 'subscribed';
 }

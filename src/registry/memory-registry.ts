@@ -23,7 +23,7 @@ export interface MemoryRegistry extends Registry {
   onLifecycle(message: RawMessage): void;
 }
 
-/** Lifecycle event types that make a market wanted / unwanted (protocol §5). */
+/** Lifecycle event types that make a market wanted / unwanted (docs/protocol.md "Data frames"). */
 const ADD_EVENTS: ReadonlySet<string> = new Set(['created', 'activated']);
 const REMOVE_EVENTS: ReadonlySet<string> = new Set(['deactivated', 'determined', 'settled']);
 

@@ -17,7 +17,7 @@ const row = (code: number, meaning: string, action: string, classification: Reje
   Object.freeze({ code, meaning, action, classification });
 
 /**
- * Kalshi WebSocket error codes 1..28 (protocol §4): meaning, what the pool does, classification.
+ * Kalshi WebSocket error codes 1..28 (docs/protocol.md "Error codes"): meaning, what the pool does, classification.
  * Codes 6, 16 and 17 are retired but kept so old servers are still described.
  */
 export const KALSHI_ERROR_CODES: ReadonlyMap<number, KalshiErrorInfo> = new Map(

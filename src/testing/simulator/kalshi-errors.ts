@@ -1,6 +1,6 @@
 /**
  * Kalshi's WebSocket error codes as the simulator sends them (`msg.code` / `msg.msg`).
- * See kalshi-protocol.md §4.
+ * See docs/protocol.md "Error codes".
  */
 export const KALSHI_ERROR_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
   1: 'Unable to process message',

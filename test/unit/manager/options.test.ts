@@ -19,7 +19,7 @@ function optionOf(options: unknown): string | undefined {
 }
 
 describe('manager options', () => {
-  it('exports deep-frozen defaults matching design.md', () => {
+  it('exports the documented defaults, deep-frozen', () => {
     expect(Object.isFrozen(managerDefaults)).toBe(true);
     for (const key of ['layout', 'admission', 'reconnect', 'repair', 'queue'] as const) expect(Object.isFrozen(managerDefaults[key])).toBe(true);
     expect(managerDefaults).toMatchObject({
