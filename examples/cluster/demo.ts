@@ -15,10 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createConnectionManager, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
+import { createBookStore, formatPrice, formatSize } from 'kalshi-ws-pool/books';
 import { createJetStreamSource } from 'kalshi-ws-pool/nats';
 import { startSimulator } from 'kalshi-ws-pool/testing';
-import { DemoBooks } from './books';
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
@@ -108,7 +107,8 @@ console.log('3 gatherers up: s0-a and s0-b (replicas of shard 0), s1-a (shard 1)
 
 // 4. The consumer.
 const source = createJetStreamSource({ servers: natsUrl, deliver: 'all', silenceMs: 1_500 });
-const books = new DemoBooks();
+// The SDK's book store, fed the source's messages unchanged.
+const books = createBookStore({ staleAfterMs: 60_000 });
 const trades = new Map<string, number>();
 let consumed = 0;
 let lastConsumedAt = Date.now();
@@ -162,25 +162,22 @@ sim.setTraffic({ orderbookDeltasPerSecond: 0, tickersPerSecond: 0 });
 const drainDeadline = Date.now() + 8_000;
 while (Date.now() < drainDeadline && (Date.now() - lastConsumedAt < 1_500 || procs.some((p) => p.stats.inFlight > 0))) await until(200);
 
-const reference = new DemoBooks();
-const check = createConnectionManager({
-  url: sim.url,
-  signer: createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem }),
-  registry: createMemoryRegistry(sim.markets),
-  layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 },
-  admission: { dialsPerSecond: 100, burst: 10, jitterMs: 0 },
-});
-await check.start();
-for await (const m of check) {
-  reference.apply(m);
-  if (reference.size === sim.markets.length) break;
-}
-await check.stop();
-const mismatched = sim.markets.filter((t) => books.text(t) !== reference.text(t));
+// Every market's book at the consumer must be live and equal to the simulator's own book.
+const sameBook = (ticker: string): boolean => {
+  const entry = books.get(ticker);
+  const truth = sim.book(ticker);
+  if (entry?.state !== 'live' || truth === undefined) return false;
+  return (['yes', 'no'] as const).every(
+    (side) => JSON.stringify(entry.book!.depth(side).map(([p, q]) => [formatPrice(p), formatSize(q)])) === JSON.stringify(truth[side]),
+  );
+};
+const mismatched = sim.markets.filter((t) => !sameBook(t));
 const doubled = [...trades.values()].filter((n) => n !== 1).length;
 const s = source.stats();
 const ok = mismatched.length === 0 && doubled === 0 && trades.size === tradesSent;
 console.log(`failovers ${s.failovers}, consumer duplicates dropped ${s.duplicates}, router duplicates ${procs.reduce((n, p) => n + p.stats.duplicates, retired.duplicates)}, retries ${procs.reduce((n, p) => n + p.stats.retries, retired.retries)}`);
+const b = books.stats();
+console.log(`book store: ${b.live}/${b.markets} live, ${b.snapshots} snapshots, ${b.deltas} deltas, ${b.gaps} gaps, ${b.deltasIgnored} deltas ignored, ${b.inconsistentDeltas} inconsistent`);
 console.log(
   `${ok ? 'VERIFIED' : 'FAILED'}: ${sim.markets.length - mismatched.length}/${sim.markets.length} books equal the simulator's; ` +
     `${trades.size}/${tradesSent} trades, ${doubled} delivered more than once`,
@@ -191,6 +188,7 @@ if (mismatched.length > 0) console.log(`mismatched: ${mismatched.slice(0, 5).joi
 for (const p of procs) p.child?.kill('SIGTERM');
 await source.close();
 await reading.catch(() => undefined);
+books.close();
 await sim.close();
 natsProcess?.kill('SIGKILL');
 if (natsDir !== undefined) rmSync(natsDir, { recursive: true, force: true });

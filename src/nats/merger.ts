@@ -9,6 +9,11 @@ import type { RawMessage } from '../raw-message';
 
 /** One message as the source yields it: a {@link RawMessage} plus where it came from. */
 export interface JetStreamMessage extends RawMessage {
+  /**
+   * As yielded by `createJetStreamSource`: a consumer-local id, distinct per (gatherer, run, gatherer connection),
+   * so (connectionId, sid) never collides across gatherers in a book store. (Inside the merge: the gatherer's own id.)
+   */
+  readonly connectionId: number;
   /** Gatherer that published it. */
   readonly gathererId: string;
   /** That gatherer's run id (changes when the process restarts). */

@@ -96,6 +96,8 @@ class JetStreamSourceImpl implements JetStreamSource {
   #iterating = false;
   #closed = false;
   #received = 0;
+  /** Consumer-local connection ids, one per (gatherer run, gatherer connection); see {@link storeSafe}. */
+  readonly #connectionIds = new Map<string, number>();
 
   constructor(o: JetStreamSourceOptions) {
     if (o === null || typeof o !== 'object') throw new ConfigError('options', 'must be an object');
@@ -153,7 +155,7 @@ class JetStreamSourceImpl implements JetStreamSource {
       if (message === undefined) continue;
       out.length = 0;
       this.#merger.push({ message, msgId: jm.headers?.get('Nats-Msg-Id') }, out);
-      for (const m of out) yield m;
+      for (const m of out) yield this.#storeSafe(m);
       if (this.#closed) break;
     }
   }
@@ -178,6 +180,21 @@ class JetStreamSourceImpl implements JetStreamSource {
       streamSequence: jm.seq,
       failover: false,
     };
+  }
+
+  /**
+   * Make the output safe for a book store, which tracks trust and seq per (connectionId, sid):
+   * - every gatherer numbers its connections from 1 (and a restarted one starts over), so `connectionId` is
+   *   replaced by a consumer-local id, distinct per (gatherer, run, connection), assigned in order of appearance;
+   * - a failover replays the new lane's snapshot and buffered deltas, whose seq is older than what that sid
+   *   already delivered for its other markets; `seq` is dropped on those replayed messages so the store does
+   *   not read them as a reused sid.
+   */
+  #storeSafe(m: JetStreamMessage): JetStreamMessage {
+    const key = `${m.gathererId}/${m.runId}/${m.connectionId}`;
+    let connectionId = this.#connectionIds.get(key);
+    if (connectionId === undefined) this.#connectionIds.set(key, (connectionId = this.#connectionIds.size + 1));
+    return m.failover ? { ...m, connectionId, seq: undefined } : { ...m, connectionId };
   }
 
   stats(): JetStreamSourceStats {

@@ -3,7 +3,6 @@ import type { ConnectionManager, Registry } from 'kalshi-ws-pool';
 import { createJetStreamRouter } from 'kalshi-ws-pool/nats';
 import type { JetStreamRouter, JetStreamRouterOptions } from 'kalshi-ws-pool/nats';
 import type { Simulator } from 'kalshi-ws-pool/testing';
-import { createBookChecker } from '../../helpers/books';
 
 /** One gatherer process, in-process: a small pool whose router publishes to JetStream. */
 export interface Gatherer {
@@ -41,35 +40,4 @@ export async function startGatherer(
       await router.stop();
     },
   };
-}
-
-/**
- * The simulator's books, read through its public protocol: a fresh pool subscribes to every market
- * and keeps the first snapshot of each (traffic must be quiet meanwhile).
- */
-export async function simulatorBooks(sim: Simulator, markets: readonly string[] = sim.markets): Promise<Record<string, Record<string, number>>> {
-  const credentials = sim.credentials!;
-  const manager = createConnectionManager({
-    url: sim.url,
-    signer: createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem }),
-    registry: createMemoryRegistry(markets),
-    layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 },
-    admission: { dialsPerSecond: 1_000, burst: 10, jitterMs: 0 },
-    closeTimeoutMs: 1_000,
-  });
-  const checker = createBookChecker();
-  const seen = new Set<string>();
-  await manager.start();
-  try {
-    for await (const m of manager) {
-      if (m.type !== 'orderbook_snapshot') continue;
-      checker.apply(m);
-      const ticker = /"market_ticker":"([^"]+)"/.exec(Buffer.from(m.data).toString('utf8'))?.[1] ?? '';
-      seen.add(ticker);
-      if (seen.size === markets.length) break;
-    }
-  } finally {
-    await manager.stop();
-  }
-  return checker.books();
 }

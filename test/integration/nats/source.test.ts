@@ -1,12 +1,14 @@
+import { createBookStore } from 'kalshi-ws-pool/books';
+import type { BookStore } from 'kalshi-ws-pool/books';
 import { createJetStreamSource } from 'kalshi-ws-pool/nats';
 import type { JetStreamMessage, JetStreamSource } from 'kalshi-ws-pool/nats';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator } from 'kalshi-ws-pool/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBookChecker } from '../../helpers/books';
+import { bookMismatches } from '../../helpers/books';
 import { announceNatsSkip, natsMissing, startNatsServer } from '../../helpers/nats';
 import type { NatsServer } from '../../helpers/nats';
-import { simulatorBooks, startGatherer } from './cluster-helpers';
+import { startGatherer } from './cluster-helpers';
 import type { Gatherer } from './cluster-helpers';
 
 announceNatsSkip();
@@ -15,6 +17,7 @@ describe.skipIf(natsMissing)('JetStream source: merge and failover against a rea
   let nats: NatsServer;
   let sim: Simulator;
   let source: JetStreamSource | undefined;
+  let books: BookStore | undefined;
   const gatherers: Gatherer[] = [];
 
   beforeEach(async () => {
@@ -23,6 +26,7 @@ describe.skipIf(natsMissing)('JetStream source: merge and failover against a rea
   });
   afterEach(async () => {
     await source?.close();
+    books?.close();
     for (const g of gatherers.splice(0)) await g.stop();
     await sim.close();
     await nats.stop();
@@ -33,13 +37,17 @@ describe.skipIf(natsMissing)('JetStream source: merge and failover against a rea
     const b = await startGatherer(sim, nats.url, 'b');
     gatherers.push(a, b);
     source = createJetStreamSource({ servers: nats.url, deliver: 'all', silenceMs: 300 });
-    const checker = createBookChecker();
+    // The real book store, fed the source's messages unchanged; it must never see a gap or a reused sid.
+    const store = createBookStore({ staleAfterMs: 60_000 });
+    books = store;
     const trades = new Map<string, number>();
     const owner = new Map<string, string>();
     const failoverAt: number[] = [];
+    const connectionIds = new Map<string, Set<number>>();
     const reading = (async () => {
       for await (const m of source!) {
-        checker.apply(m);
+        store.apply(m);
+        if (m.sid !== undefined) connectionIds.set(m.gathererId, (connectionIds.get(m.gathererId) ?? new Set()).add(m.connectionId));
         if (m.type === 'trade') {
           const id = /"trade_id":"([^"]+)"/.exec(Buffer.from(m.data).toString('utf8'))?.[1] ?? '?';
           trades.set(id, (trades.get(id) ?? 0) + 1);
@@ -75,8 +83,13 @@ describe.skipIf(natsMissing)('JetStream source: merge and failover against a rea
     await vi.waitFor(() => expect(trades.size).toBe(tradesSent), { timeout: 10_000 });
     // Every market ends on the survivor, books equal the simulator's, each trade once.
     await vi.waitFor(() => expect(new Set(owner.values())).toEqual(new Set([survivor.router.gathererId])), { timeout: 10_000 });
-    const truth = await simulatorBooks(sim);
-    await expect.poll(() => checker.books(), { timeout: 10_000 }).toEqual(truth);
+    await vi.waitFor(() => expect(bookMismatches(store, sim)).toEqual([]), { timeout: 10_000, interval: 100 });
+    expect(store.stats()).toMatchObject({ markets: sim.markets.length, live: sim.markets.length, gaps: 0, deltasIgnored: 0, inconsistentDeltas: 0, frameErrors: 0 });
+    // Both gatherers number their connections from 1; the source keeps them apart for the store.
+    const [idsA, idsB] = [connectionIds.get('a') ?? new Set<number>(), connectionIds.get('b') ?? new Set<number>()];
+    expect(idsA.size).toBeGreaterThan(0);
+    expect(idsB.size).toBeGreaterThan(0);
+    expect([...idsA].filter((id) => idsB.has(id))).toEqual([]);
     expect([...trades.values()].every((n) => n === 1)).toBe(true);
     expect(source.stats().failovers).toBeGreaterThanOrEqual(1);
     expect(failoverAt[0]! - killedAt).toBeLessThan(5_000);
