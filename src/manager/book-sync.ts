@@ -5,7 +5,7 @@
  * @internal
  */
 import { CommandRejectedError, CommandTimeoutError } from '../errors';
-import { Channel } from '../protocol/kalshi/channels';
+import { ROLE_TABLE } from './roles';
 import type { BookCommand } from './slot-book';
 import type { LiveConnection, OrderbookHost } from './live-connection';
 import type { PoolContext } from './pool-context';
@@ -15,7 +15,7 @@ import { kalshiReaction } from './error-reactions';
 /** Retries of one failing add/remove batch before it is dropped. */
 const MAX_COMMAND_RETRIES = 3;
 
-const ORDERBOOK = [Channel.orderbookDelta] as const;
+const ORDERBOOK = [ROLE_TABLE.orderbook.channel] as const;
 
 /** An update with no sid to update: the book lost it meanwhile (retried after the resubscribe). */
 const NO_SID = -1;

@@ -12,8 +12,9 @@ import type { MarketChange } from '../ports/registry';
 import type { Router } from '../ports/router';
 import type { RawMessage } from '../raw-message';
 import { DedupeWindow } from './dedupe-window';
-import { buildLayout, isGlobalRole } from './layout';
-import type { SlotRole } from './layout';
+import { buildLayout } from './layout';
+import { ROLES, ROLE_TABLE, needsDedupeWindow } from './roles';
+import type { SlotRole } from './roles';
 import type { ConnectionManagerEvents, ManagerEventName } from './manager-events';
 import { resolveManagerOptions } from './manager-options';
 import type { ConnectionManagerOptions, ResolvedManagerOptions } from './manager-options';
@@ -79,13 +80,11 @@ class PoolManager implements ConnectionManager {
     });
     const layout = buildLayout(o.layout);
     this.#placement = new Placement({
-      slots: layout.filter((s) => s.role === 'orderbook').map((s) => s.connectionId),
+      slots: layout.filter((s) => ROLE_TABLE[s.role].scope === 'per-market').map((s) => s.connectionId),
       capacity: o.marketsPerConnection,
     });
-    for (const role of ['ticker', 'trade', 'lifecycle'] as const) {
-      // Lifecycle copies are matched even with `redundant: 'all'` so the registry sees each once.
-      const wanted = o.redundant === 'dedupe' || role === 'lifecycle';
-      if (wanted && o.layout[role] >= 2) this.#dedupe.set(role, new DedupeWindow(o.dedupeWindow));
+    for (const { role } of ROLES) {
+      if (needsDedupeWindow(role, o.layout[role], o.redundant)) this.#dedupe.set(role, new DedupeWindow(o.dedupeWindow));
     }
     const ctx = this.#context();
     this.#slots = layout.map((spec) => new Slot(spec, ctx));
@@ -129,7 +128,7 @@ class PoolManager implements ConnectionManager {
       pausedSince: (epoch) => pause.pausedSince(epoch),
       whenResumed: (signal) => pause.whenResumed(signal),
       placeUnplaced: () => this.#placer.placeUnplaced(),
-      dedupeWindow: (role) => (isGlobalRole(role) ? this.#dedupe.get(role) : undefined),
+      dedupeWindow: (role) => this.#dedupe.get(role),
       createClient: (connectionId, generation) => this.#createClient(connectionId, generation),
       lifecycle: (message) => {
         try {

@@ -1,24 +1,19 @@
 /**
  * Pool layout: which slot (connection id) plays which role.
  *
- * Slots are numbered from 1 in a fixed role order (ticker, trade, lifecycle, orderbook), so with the
- * defaults slots 1-2 carry `ticker`, 3-4 `trade`, 5-6 `market_lifecycle_v2` and 7-150 `orderbook_delta`
- * (the default layout is in README.md; the redundant pairs in docs/sequences.md).
+ * Slots are numbered from 1 in the role order of the role table (`roles.ts`: ticker, trade, lifecycle,
+ * orderbook), so with the defaults slots 1-2 carry `ticker`, 3-4 `trade`, 5-6 `market_lifecycle_v2` and
+ * 7-150 `orderbook_delta` (the default layout is in README.md; the redundant pairs in docs/sequences.md).
  * @packageDocumentation
  */
-import { Channel } from '../protocol/kalshi/channels';
 import type { ChannelName } from '../protocol/kalshi/channels';
+import { ROLES } from './roles';
+import type { SlotRole } from './roles';
 
-/** What a slot carries. */
-export type SlotRole = 'ticker' | 'trade' | 'lifecycle' | 'orderbook';
+export type { SlotRole } from './roles';
 
 /** Number of slots per role. */
-export interface LayoutCounts {
-  readonly ticker: number;
-  readonly trade: number;
-  readonly lifecycle: number;
-  readonly orderbook: number;
-}
+export type LayoutCounts = Readonly<Record<SlotRole, number>>;
 
 /** One slot of the layout. */
 export interface SlotSpec {
@@ -29,33 +24,22 @@ export interface SlotSpec {
   readonly channel: ChannelName;
 }
 
-/** Roles in slot order. */
-export const ROLE_ORDER: readonly SlotRole[] = Object.freeze(['ticker', 'trade', 'lifecycle', 'orderbook']);
-
-/** The channel each role subscribes. */
-export const ROLE_CHANNEL: Readonly<Record<SlotRole, ChannelName>> = Object.freeze({
-  ticker: Channel.ticker,
-  trade: Channel.trade,
-  lifecycle: Channel.marketLifecycle,
-  orderbook: Channel.orderbookDelta,
-});
-
 /**
- * Expands role counts into slot specs, numbered from 1 in {@link ROLE_ORDER}.
+ * Expands role counts into slot specs, numbered from 1 in the role table's order.
  * @example
  * buildLayout({ ticker: 2, trade: 2, lifecycle: 2, orderbook: 144 }).at(-1) // { connectionId: 150, role: 'orderbook', ... }
  */
 export function buildLayout(counts: LayoutCounts): SlotSpec[] {
   const slots: SlotSpec[] = [];
-  for (const role of ROLE_ORDER) {
-    for (let i = 0; i < counts[role]; i++) {
-      slots.push(Object.freeze({ connectionId: slots.length + 1, role, channel: ROLE_CHANNEL[role] }));
-    }
+  for (const { role, channel } of ROLES) {
+    for (let i = 0; i < counts[role]; i++) slots.push(Object.freeze({ connectionId: slots.length + 1, role, channel }));
   }
   return slots;
 }
 
-/** True for the roles whose slots each carry every message of a global channel (deduplicated pairs). */
-export function isGlobalRole(role: SlotRole): boolean {
-  return role !== 'orderbook';
+/** Total number of slots of a layout. */
+export function slotCount(counts: LayoutCounts): number {
+  let total = 0;
+  for (const { role } of ROLES) total += counts[role];
+  return total;
 }

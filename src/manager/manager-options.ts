@@ -17,7 +17,10 @@ import { createRateLimitedLogger } from '../internal/log-limiter';
 import type { Registry } from '../ports/registry';
 import type { Router } from '../ports/router';
 import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
+import { slotCount } from './layout';
 import type { LayoutCounts } from './layout';
+import { ROLES } from './roles';
+import type { SlotRole } from './roles';
 import type { OverflowPolicy } from './output-queue';
 
 /** Slots per role. Slots are numbered from 1 in the order ticker, trade, lifecycle, orderbook. */
@@ -312,15 +315,11 @@ function forwardedClientOptions(o: OptionBag): Partial<KalshiClientOptions> {
 const INT = { integer: true, max: MAX_INT32 } as const;
 
 function resolveLayout(value: unknown): LayoutCounts {
-  const l = readOptions(value, 'layout', Object.keys(managerDefaults.layout));
-  const d = managerDefaults.layout;
-  const layout = {
-    ticker: readNumber(l['ticker'], d.ticker, 'layout.ticker', INT),
-    trade: readNumber(l['trade'], d.trade, 'layout.trade', INT),
-    lifecycle: readNumber(l['lifecycle'], d.lifecycle, 'layout.lifecycle', INT),
-    orderbook: readNumber(l['orderbook'], d.orderbook, 'layout.orderbook', INT),
-  };
-  const total = layout.ticker + layout.trade + layout.lifecycle + layout.orderbook;
+  const d: Required<LayoutOptions> = managerDefaults.layout;
+  const l = readOptions(value, 'layout', ROLES.map((spec) => spec.role));
+  const layout = {} as Record<SlotRole, number>;
+  for (const { role } of ROLES) layout[role] = readNumber(l[role], d[role], `layout.${role}`, INT);
+  const total = slotCount(layout);
   if (total < 1) throw new ConfigError('layout', 'must have at least one slot');
   if (total > 10_000) throw new ConfigError('layout', `must have at most 10000 slots, got ${total}`);
   return Object.freeze(layout);
@@ -342,7 +341,7 @@ export function resolveManagerOptions(options: ConnectionManagerOptions): Resolv
   const closeTimeoutMs = readDuration(o['closeTimeoutMs'], d.closeTimeoutMs, 'closeTimeoutMs', false);
   const source = resolveClientSource(o);
   const layout = resolveLayout(o['layout']);
-  const total = layout.ticker + layout.trade + layout.lifecycle + layout.orderbook;
+  const total = slotCount(layout);
 
   // An explicit minimum above the slot count can never be met; the default shrinks to small layouts.
   const minHealthyConnections = readNumber(o['minHealthyConnections'], Math.min(d.minHealthyConnections, total), 'minHealthyConnections', INT);

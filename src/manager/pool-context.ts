@@ -8,7 +8,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RawMessage } from '../raw-message';
 import type { DedupeWindow } from './dedupe-window';
-import type { SlotRole } from './layout';
+import type { SlotRole } from './roles';
 import type { ConnectionManagerEvents } from './manager-events';
 import type { ManagerCounters } from './manager-stats';
 import type { ResolvedManagerOptions } from './manager-options';
@@ -52,7 +52,7 @@ export interface PoolContext {
   whenResumed(signal: AbortSignal): Promise<void>;
   /** Room was freed on some slot: place unplaced markets there and flush. */
   placeUnplaced(): void;
-  /** The dedupe window of a redundant role, if any. */
+  /** The dedupe window of a role, if the role table gives it one (`needsDedupeWindow` in roles.ts). */
   dedupeWindow(role: SlotRole): DedupeWindow | undefined;
   /** Builds the client of one slot generation. */
   createClient(connectionId: number, generation: number): Client;

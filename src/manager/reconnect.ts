@@ -10,9 +10,14 @@
  */
 import pRetry, { AbortError } from 'p-retry';
 import { AuthError, ConfigError, RateLimitedError } from '../errors';
-import type { SlotRole } from './layout';
-import type { PoolContext } from './pool-context';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import type { ManagerCounters } from './manager-stats';
+import type { ReconnectOptions } from './manager-options';
+import type { EmitEvent } from './pool-context';
 import { backoffDelay, wait } from './pool-context';
+import type { RateLimiter } from './rate-limiter';
+import type { SlotRole } from './roles';
 
 /** What the loop drives. @internal */
 export interface ReconnectTarget {
@@ -24,6 +29,20 @@ export interface ReconnectTarget {
   dial(signal: AbortSignal): Promise<void>;
   /** The loop stopped for good: credentials refused, or `reconnect.maxAttempts` reached. */
   giveUp(error: Error, reason: 'auth' | 'config' | 'max-attempts'): void;
+}
+
+/** What the loop needs from its pool (a narrow view, not the whole manager). @internal */
+export interface ReconnectPorts {
+  readonly options: { readonly reconnect: Required<ReconnectOptions> };
+  readonly clock: Clock;
+  readonly logger: Pick<Logger, 'info'>;
+  readonly counters: Pick<ManagerCounters, 'reconnectsSuccess' | 'reconnectsFailed'>;
+  /** The pool-wide dial limiter: a 429 `Retry-After` holds every dial. */
+  readonly admission: Pick<RateLimiter, 'holdFor'>;
+  /** Emits `reconnecting` and `reconnected`. */
+  readonly emit: EmitEvent;
+  /** True once the pool is stopping: no new loop, no give-up report. */
+  readonly stopped: boolean;
 }
 
 /** The circuit breaker tripped. @internal */
@@ -45,7 +64,7 @@ export class Reconnector {
 
   constructor(
     private readonly target: ReconnectTarget,
-    private readonly ctx: PoolContext,
+    private readonly ctx: ReconnectPorts,
   ) {}
 
   /** True while a loop runs. */

@@ -3,10 +3,11 @@
  * retried with backoff until it holds, and redone after error 10/25 (unsubscribing the lost sid first).
  * @internal
  */
+import type { Logger } from '../ports/logger';
 import type { ChannelName } from '../protocol/kalshi/channels';
 import type { LiveConnection } from './live-connection';
 import type { CommandRunner } from './command-runner';
-import type { PoolContext } from './pool-context';
+import type { EmitEvent } from './pool-context';
 
 /** What a {@link RoleSubscription} sees of its slot. @internal */
 export interface RoleHost {
@@ -15,6 +16,16 @@ export interface RoleHost {
   /** A subscribe reply gave `sid`: false when the sid was lost already (error 10/25 before the reply settled). */
   adopted(sid: number): boolean;
 }
+
+/** What a {@link RoleSubscription} needs from its pool: where to report a subscribe that keeps failing. @internal */
+export interface RoleSubscriptionPorts {
+  readonly logger: Pick<Logger, 'warn'>;
+  /** Emits `error` (non-fatal) on the third failure in a row. */
+  readonly emit: EmitEvent;
+}
+
+/** The command sequence it sends through (the slot's {@link CommandRunner}). @internal */
+export type RoleCommands = Pick<CommandRunner, 'run' | 'backOff'>;
 
 /** One global channel subscription per connection generation. @internal */
 export class RoleSubscription {
@@ -25,8 +36,8 @@ export class RoleSubscription {
     private readonly connectionId: number,
     private readonly channel: ChannelName,
     private readonly host: RoleHost,
-    private readonly ctx: Pick<PoolContext, 'logger' | 'emit'>,
-    private readonly runner: CommandRunner,
+    private readonly ctx: RoleSubscriptionPorts,
+    private readonly runner: RoleCommands,
   ) {}
 
   /** The sid held now. */

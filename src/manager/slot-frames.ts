@@ -1,15 +1,18 @@
 /**
  * The frame path of one slot (the hot path): sequence check per (generation, sid), gaps on control
  * frames carried to the sid's next delivered message, redundant-pair dedupe, lifecycle forwarding and
- * the push onto the output queue. Allocates only the delivered message.
+ * the push onto the output queue. Allocates only the delivered message. Sees its pool through
+ * {@link SlotFramesPorts} and its role through the role table row.
  * @internal
  */
+import type { Logger } from '../ports/logger';
 import type { EnvelopeScan } from '../protocol/kalshi/envelope';
+import type { RawMessage } from '../raw-message';
 import type { DedupeWindow } from './dedupe-window';
-import type { SlotRole } from './layout';
 import type { ManagerCounters } from './manager-stats';
 import type { OutputQueue } from './output-queue';
-import type { PoolContext } from './pool-context';
+import type { EmitEvent } from './pool-context';
+import type { RoleSpec, SlotRole } from './roles';
 import { PoolMessage } from './pool-message';
 import { SEQ_UNKNOWN, SeqTracker } from './seq-tracker';
 import type { SnapshotWatch } from './snapshot-watch';
@@ -26,32 +29,52 @@ function isLifecycle(type: string): boolean {
   return type === 'market_lifecycle_v2' || type === 'event_lifecycle';
 }
 
+/** What the frame path of one slot needs from its pool (a narrow view, not the whole manager). @internal */
+export interface SlotFramesPorts {
+  readonly queue: Pick<OutputQueue, 'push'>;
+  readonly counters: Pick<ManagerCounters, 'unknownSidDrops' | 'duplicateDrops' | 'redundantDrops' | 'messagesQueued' | 'gaps' | 'gapMessages'>;
+  readonly logger: Pick<Logger, 'debug'>;
+  /** Emits `gap`. */
+  readonly emit: EmitEvent;
+  readonly options: { readonly redundant: 'dedupe' | 'all' };
+  /** The role's dedupe window, if it has one. */
+  dedupeWindow(role: SlotRole): Pick<DedupeWindow, 'isDuplicate'> | undefined;
+  /** Forwards a lifecycle message to the registry. */
+  lifecycle(message: RawMessage): void;
+}
+
 /** Sequence state and frame handling of one slot; {@link reset} per connection generation. @internal */
 export class SlotFrames {
   readonly #tracker = new SeqTracker();
   /** Gaps seen on control frames, flagged on the sid's next delivered message. Empty almost always. */
   readonly #pendingGaps = new Map<number, number>();
-  readonly #dedupe: DedupeWindow | undefined;
+  readonly #dedupe: Pick<DedupeWindow, 'isDuplicate'> | undefined;
   readonly #dropDuplicates: boolean;
-  readonly #queue: OutputQueue;
-  readonly #counters: ManagerCounters;
+  /** Whether the role's messages go to the registry too (role table `lifecycleSink`). */
+  readonly #lifecycleSink: boolean;
+  readonly #role: SlotRole;
+  readonly #queue: SlotFramesPorts['queue'];
+  readonly #counters: SlotFramesPorts['counters'];
   #lastFrameAt = 0;
 
   /**
-   * @param onGap called after a gap was counted and emitted (the slot schedules repairs).
+   * @param role the slot's row of the role table.
+   * @param onGap called after a gap was counted and emitted (the slot's behaviour schedules repairs).
    * @param snapshots orderbook slots: counts delivered `orderbook_snapshot` frames (silent-subscription check).
    */
   constructor(
     private readonly connectionId: number,
-    private readonly role: SlotRole,
-    private readonly ctx: PoolContext,
+    role: RoleSpec,
+    private readonly ports: SlotFramesPorts,
     private readonly onGap: (sid: number) => void,
     private readonly snapshots?: SnapshotWatch,
   ) {
-    this.#dedupe = ctx.dedupeWindow(role);
-    this.#dropDuplicates = ctx.options.redundant === 'dedupe';
-    this.#queue = ctx.queue;
-    this.#counters = ctx.counters;
+    this.#role = role.role;
+    this.#lifecycleSink = role.lifecycleSink;
+    this.#dedupe = ports.dedupeWindow(role.role);
+    this.#dropDuplicates = ports.options.redundant === 'dedupe';
+    this.#queue = ports.queue;
+    this.#counters = ports.counters;
   }
 
   /** Arrival time of the last frame, 0 before any. */
@@ -129,19 +152,20 @@ export class SlotFrames {
     const message = new PoolMessage(data, this.connectionId, receivedAt, type, sid, seq, gapSize > 0, gapSize);
     if (type !== DELTA) {
       if (this.snapshots !== undefined && type === 'orderbook_snapshot') this.snapshots.received++;
-      if (!duplicate && isLifecycle(type)) this.ctx.lifecycle(message);
+      if (this.#lifecycleSink && !duplicate && isLifecycle(type)) this.ports.lifecycle(message);
     }
     counters.messagesQueued++;
     this.#queue.push(message);
   };
 
   #gap(sid: number, seq: number, gapSize: number): void {
-    const { ctx, connectionId } = this;
-    ctx.counters.gaps++;
-    ctx.counters.gapMessages += gapSize;
+    const { ports, connectionId } = this;
+    const role = this.#role;
+    this.#counters.gaps++;
+    this.#counters.gapMessages += gapSize;
     // debug: gaps are counted, emitted and repaired; a burst of them must not flood the log.
-    ctx.logger.debug({ connectionId, role: this.role, sid, expected: seq - gapSize, received: seq, gapSize }, 'sequence gap');
-    ctx.emit('gap', { connectionId, role: this.role, sid, expected: seq - gapSize, received: seq, gapSize });
+    ports.logger.debug({ connectionId, role, sid, expected: seq - gapSize, received: seq, gapSize }, 'sequence gap');
+    ports.emit('gap', { connectionId, role, sid, expected: seq - gapSize, received: seq, gapSize });
     this.onGap(sid);
   }
 }

@@ -1,57 +1,52 @@
 /**
- * One pool slot: its client generations and their events, with collaborators for the frame path
- * (`SlotFrames`), the global subscription (`RoleSubscription`), the orderbook book (`BookSync`), gap
- * repair (`SidRepair`) and reconnects (`Reconnector`).
+ * One pool slot: its client generations and their events, the frame path (`SlotFrames`) and reconnects
+ * (`Reconnector`). What the slot's role does with the connection (a global subscription, or an orderbook
+ * book with gap repair) is its {@link SlotBehaviour}, chosen from the role table (`roles.ts`).
  * @internal
  */
 import type { Client, CloseInfo } from '../client/client';
 import { AuthError, ClosedError, ConfigError, ConnectError } from '../errors';
 import type { CommandRejectedError, KalshiWsPoolError, ProtocolError } from '../errors';
 import type { TimerHandle } from '../ports/clock';
-import { BookSync } from './book-sync';
 import type { HealthCheckedSlot } from './health-loop';
 import { RetiredClientTotals } from './connection-stats';
 import type { ConnectionStats } from './connection-stats';
-import type { SlotRole, SlotSpec } from './layout';
-import type { LiveConnection, OrderbookHost } from './live-connection';
+import type { SlotSpec } from './layout';
+import type { LiveConnection } from './live-connection';
 import type { HealthCheckFailure } from './manager-events';
 import type { ConnectionHealth, SlotState } from './manager-stats';
 import type { PoolContext } from './pool-context';
 import { Reconnector } from './reconnect';
 import type { ReconnectTarget } from './reconnect';
-import { SidRepair } from './repair';
-import { RoleSubscription } from './role-subscription';
-import { SlotBook } from './slot-book';
+import { ROLE_TABLE } from './roles';
+import type { SlotRole } from './roles';
+import { createSlotBehaviour } from './slot-behaviour';
+import type { BehaviourHost, SlotBehaviour } from './slot-behaviour';
+import type { SlotBook } from './slot-book';
 import { SlotFrames } from './slot-frames';
-import { SnapshotWatch } from './snapshot-watch';
 import { TimedCommands } from './timed-commands';
 import { kalshiReaction } from './error-reactions';
 import { CommandRunner, commandRunnerPorts } from './command-runner';
 
 /** One connection slot of the pool. @internal */
-export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
+export class Slot implements ReconnectTarget, BehaviourHost, HealthCheckedSlot {
   readonly connectionId: number;
   readonly role: SlotRole;
   readonly #ctx: PoolContext;
-  readonly #isOrderbook: boolean;
-  #book = new SlotBook();
+  /** What the role does with the connection (role table `behaviour`). */
+  readonly #behaviour: SlotBehaviour;
   #state: SlotState = 'idle';
   #generation = 0;
   #client: Client | undefined;
   #genAbort: AbortController | undefined;
   #live: LiveConnection | undefined;
   readonly #frames: SlotFrames;
-  readonly #role: RoleSubscription;
   #connectedAt = 0;
   #firstDial: AbortController | undefined;
   #dialing: Promise<unknown> | undefined;
   readonly #reconnect: Reconnector;
-  readonly #sync: BookSync;
-  readonly #repair: SidRepair;
   /** Counters of the client generations that ended (see `connectionStats()`). */
   readonly #retired = new RetiredClientTotals();
-  /** "Subscribed but silent" bookkeeping (orderbook slots). */
-  readonly snapshots = new SnapshotWatch();
   /** Health-loop state (written by `HealthLoop`). */
   failedChecks = 0;
   degraded = false;
@@ -61,28 +56,18 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
     this.connectionId = spec.connectionId;
     this.role = spec.role;
     this.#ctx = ctx;
-    this.#isOrderbook = spec.role === 'orderbook';
+    const role = ROLE_TABLE[spec.role];
     this.#reconnect = new Reconnector(this, ctx);
     // One command sequence (limiter token, generation check, send, classify) for every command loop.
     const runner = new CommandRunner(commandRunnerPorts(ctx), this);
-    this.#sync = new BookSync(this, ctx, runner);
-    this.#repair = new SidRepair(this, ctx, runner);
-    this.#frames = new SlotFrames(
-      spec.connectionId,
-      spec.role,
-      ctx,
-      (sid) => {
-        if (!this.#isOrderbook) return;
-        if (sid === this.#book.sid) this.#repair.request(sid);
-        else if (this.#book.sid === undefined) this.#repair.defer(sid); // subscribe reply not settled yet
-      },
-      this.#isOrderbook ? this.snapshots : undefined,
-    );
-    this.#role = new RoleSubscription(spec.connectionId, spec.channel, this, ctx, runner);
+    const behaviour = createSlotBehaviour(role, this, ctx, runner);
+    this.#behaviour = behaviour;
+    this.#frames = new SlotFrames(spec.connectionId, role, ctx, (sid) => behaviour.gap(sid), behaviour.snapshots);
   }
 
+  /** The slot's markets (placement fills it on per-market roles only). */
   get book(): SlotBook {
-    return this.#book;
+    return this.#behaviour.book;
   }
 
   get generation(): number {
@@ -112,18 +97,19 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
 
   /** Want markets on this slot and send the change. */
   want(tickers: Iterable<string>): void {
-    for (const ticker of tickers) this.#book.want(ticker);
+    const { book } = this.#behaviour;
+    for (const ticker of tickers) book.want(ticker);
     this.flush();
   }
 
-  /** Send pending book changes (orderbook slots). */
+  /** Send pending book changes (per-market roles). */
   flush(): void {
-    if (this.#isOrderbook && this.#live !== undefined && this.#ctx.running) this.#sync.flush();
+    if (this.#live !== undefined && this.#ctx.running) this.#behaviour.flush();
   }
 
   /** Circuit breaker: forget every market (the pool re-places them). */
   clearBook(): void {
-    this.#book = new SlotBook();
+    this.#behaviour.clearBook();
   }
 
   /** Backpressure from the output queue. */
@@ -193,11 +179,7 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
     // Commands go through a timing wrapper: one `command` event per command (metrics, rejection logs).
     this.#live = { client: new TimedCommands(client, this.connectionId, this.role, ctx), generation, signal: controller.signal };
     this.#frames.reset();
-    this.#role.reset();
-    this.#book.reset();
-    this.#sync.reset();
-    this.#repair.reset();
-    this.snapshots.reset();
+    this.#behaviour.opened();
     this.#connectedAt = ctx.clock.now();
     this.#state = 'open';
     if (ctx.paused) client.pause();
@@ -210,9 +192,7 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
   /** Restore the role's subscription (global channel, or the orderbook book from scratch). */
   restore(): void {
     const live = this.#live;
-    if (live === undefined) return;
-    if (this.#isOrderbook) this.#sync.flush();
-    else void this.#role.subscribe(live);
+    if (live !== undefined) this.#behaviour.restore(live);
   }
 
   /** The loop stopped for good. */
@@ -224,8 +204,7 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
       reason === 'auth' ? 'credentials rejected; slot gave up' : reason === 'config' ? 'invalid client options; slot gave up' : 'slot gave up',
     );
     this.#ctx.emit('error', { connectionId: this.connectionId, error, fatal: true });
-    // Either way the slot will not stream again: move its markets so none is silently lost.
-    if (this.#isOrderbook) this.#ctx.retireSlot(this.connectionId);
+    this.#behaviour.gaveUp();
     this.#ctx.slotStateChanged();
   }
 
@@ -294,15 +273,12 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
   #endGeneration(client: Client): void {
     this.#detach(client);
     this.#retired.retire(client.stats());
-    this.snapshots.reset();
     this.#client = undefined;
     this.#live = undefined;
     this.#genAbort?.abort(new ClosedError(`connection ${this.connectionId} closed`, { connectionId: this.connectionId }));
     this.#genAbort = undefined;
     this.#frames.reset();
-    this.#role.reset();
-    this.#book.reset();
-    this.#repair.reset();
+    this.#behaviour.ended();
   }
 
   // ---- subscriptions -------------------------------------------------------------------------
@@ -316,18 +292,13 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
     ctx.counters.resubscribes++;
     ctx.logger.warn({ connectionId: this.connectionId, sid, kalshiCode }, 'subscription lost; resubscribing');
     ctx.emit('resubscribed', { connectionId: this.connectionId, role: this.role, sid, kalshiCode });
-    if (this.#isOrderbook) {
-      this.snapshots.clear(); // the fresh subscription opens its own window
-      if (sid === this.#book.sid) this.#sync.resubscribe(sid);
-    } else {
-      this.#role.lost(sid, live);
-    }
+    this.#behaviour.lost(sid, live);
   }
 
   /** A subscribe reply gave `sid` (see `OrderbookHost.adopted`). */
   adopted(sid: number): boolean {
     if (!this.#frames.isOpen(sid)) return false;
-    if (this.#isOrderbook) this.#repair.adopted(sid);
+    this.#behaviour.onAdopted(sid);
     return true;
   }
 
@@ -375,48 +346,30 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
       const heardAt = Math.max(this.#frames.lastFrameAt, client.stats().lastFrameAt, this.#connectedAt);
       if (now - heardAt > intervalMs) return 'silent';
     }
-    if (this.#isOrderbook) {
-      if (!this.#book.inSync()) return this.#book.sid === undefined ? 'unsubscribed' : 'out-of-sync';
-    } else if (this.#role.sid === undefined) {
-      return 'unsubscribed';
-    }
-    return undefined;
+    return this.#behaviour.subscriptionFailure();
   }
 
-  /**
-   * "Subscribed but silent": acknowledged markets got no snapshots within `silentMs`. Repairs the sid
-   * through the gap-repair path (`get_snapshot` over its markets). @returns the sid repaired, if any.
-   */
+  /** "Subscribed but silent" (per-market roles): see `OrderbookBehaviour.repairIfSilent`. @returns the sid repaired, if any. */
   repairIfSilent(now: number, silentMs: number): number | undefined {
-    const sid = this.#book.sid;
-    if (!this.#isOrderbook || this.#live === undefined || sid === undefined || this.#book.held === 0) return undefined;
-    if (!this.snapshots.isSilent(now, silentMs)) return undefined;
-    this.#ctx.counters.silentSubscriptions++;
-    this.#ctx.logger.warn(
-      { connectionId: this.connectionId, role: this.role, sid, markets: this.#book.held, silentMs },
-      'subscribed but silent: no snapshots; requesting them',
-    );
-    this.#repair.request(sid);
-    return sid;
+    return this.#behaviour.repairIfSilent(now, silentMs);
   }
 
   /** Snapshot for `health()`. */
   health(now: number): ConnectionHealth {
     const client = this.#client;
     const lastFrameAt = Math.max(this.#frames.lastFrameAt, client?.stats().lastFrameAt ?? 0);
-    const sid = this.#isOrderbook ? this.#book.sid : this.#role.sid;
-    const placement = this.#ctx.placement;
-    const disabledOrGlobal = !this.#isOrderbook;
+    const behaviour = this.#behaviour;
+    const { sid, book } = behaviour;
     return {
       connectionId: this.connectionId,
       role: this.role,
       state: this.#state,
       generation: this.#generation,
       sids: sid === undefined ? [] : [sid],
-      markets: this.#isOrderbook ? this.#book.held : 0,
-      placed: disabledOrGlobal ? 0 : placement.load(this.connectionId),
-      pending: this.#book.pendingAdds + this.#book.pendingRemoves,
-      inSync: this.#book.inSync(),
+      markets: behaviour.markets,
+      placed: behaviour.placed,
+      pending: book.pendingAdds + book.pendingRemoves,
+      inSync: book.inSync(),
       lastFrameAgeMs: lastFrameAt === 0 ? undefined : Math.max(0, now - lastFrameAt),
       reconnects: this.#reconnect.reconnects,
       failedDials: this.#reconnect.failedDials,
