@@ -211,21 +211,21 @@ export class Slot implements ReconnectTarget, BehaviourHost, HealthCheckedSlot {
   // ---- client events -------------------------------------------------------------------------
 
   #attach(client: Client): void {
-    client.on('frame', this.#frames.onFrame);
-    client.on('subscribed', this.#frames.onSubscribed);
-    client.on('close', this.#onClose);
-    client.on('subscriptionError', this.#onSubscriptionError);
-    client.on('protocolError', this.#onProtocolError);
-    client.on('error', this.#onClientError);
+    this.#listen(client, 'on');
   }
 
   #detach(client: Client): void {
-    client.off('frame', this.#frames.onFrame);
-    client.off('subscribed', this.#frames.onSubscribed);
-    client.off('close', this.#onClose);
-    client.off('subscriptionError', this.#onSubscriptionError);
-    client.off('protocolError', this.#onProtocolError);
-    client.off('error', this.#onClientError);
+    this.#listen(client, 'off');
+  }
+
+  /** One list of the client events a slot handles, for adding and for removing them. */
+  #listen(client: Client, method: 'on' | 'off'): void {
+    client[method]('frame', this.#frames.onFrame);
+    client[method]('subscribed', this.#frames.onSubscribed);
+    client[method]('close', this.#onClose);
+    client[method]('subscriptionError', this.#onSubscriptionError);
+    client[method]('protocolError', this.#onProtocolError);
+    client[method]('error', this.#onClientError);
   }
 
   readonly #onSubscriptionError = (event: { readonly sid: number; readonly error: CommandRejectedError }): void => {
