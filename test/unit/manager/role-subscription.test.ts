@@ -77,6 +77,11 @@ describe('RoleSubscription (fake runner)', () => {
     expect(t.warnings[0]).toMatchObject({ connectionId: 3, channel: 'trade' });
     expect(t.errors).toEqual([expect.objectContaining({ connectionId: 3, fatal: false })]);
     expect(t.subscription.sid).toBe(2);
+    // Two failures in a row are only warned about.
+    const twice = setup([{ kind: 'failed' }, { kind: 'failed' }, { sid: 3 }]);
+    await twice.subscription.subscribe(twice.conn);
+    expect(twice.warnings).toHaveLength(2);
+    expect(twice.errors).toEqual([]);
   });
 
   it('sends again after a timeout while reads were paused, without counting a failure', async () => {
