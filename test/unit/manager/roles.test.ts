@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CommandRunner } from '../../../src/manager/command-runner';
 import { GlobalRoleBehaviour } from '../../../src/manager/global-role-behaviour';
@@ -72,6 +74,12 @@ describe('role table', () => {
     expect(needsDedupeWindow('lifecycle', 2, 'all')).toBe(true);
     expect(needsDedupeWindow('lifecycle', 1, 'dedupe')).toBe(false);
     expect(needsDedupeWindow('orderbook', 144, 'dedupe')).toBe(false);
+  });
+
+  it('docs/metrics.md lists the table\'s roles as the `role` label values', () => {
+    const text = readFileSync(fileURLToPath(new URL('../../../docs/metrics.md', import.meta.url)), 'utf8');
+    const listed = /`role` one of\s+`([a-z|_]+)`/.exec(text)?.[1]?.split('|');
+    expect(listed).toEqual(ROLES.map((r) => r.role));
   });
 
   it('is frozen', () => {
