@@ -26,7 +26,7 @@ export async function listenOrExit(server: Server, port: number, hint: PortHint)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges' : `cannot be used (${String(code)})`;
-    const next = port === 0 ? 'another' : String(port + 1);
+    const next = Number.isInteger(port) && port > 0 && port < 65_535 ? String(port + 1) : '9465';
     console.error(`port ${port} on 127.0.0.1 ${why}: pass another with ${hint.flag}, e.g. \`${hint.command} ${hint.flag} ${next}\` (${hint.flag} 0 picks any free port)`);
     process.exit(1);
   }

@@ -18,7 +18,10 @@ import { listenOrExit } from './listen-or-exit';
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
   const value = at === -1 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} takes a number >= 0`);
+  if (!Number.isFinite(value) || value < 0) {
+    console.error(`--${name} takes a number >= 0, got ${String(process.argv[at + 1])}`);
+    process.exit(2);
+  }
   return value;
 };
 const seconds = arg('seconds', 45);

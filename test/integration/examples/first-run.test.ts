@@ -13,8 +13,9 @@ import type { RunningExample } from './run-example';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
-  await killExamples();
+  // Cleanups first: they stop the simulator CLI with SIGTERM, so it deletes its key file; then SIGKILL stragglers.
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await killExamples();
 });
 
 /** A TCP server holding a loopback port, closed after the test. */
@@ -37,6 +38,12 @@ describe('a busy metrics port', () => {
       `port ${port} on 127.0.0.1 is already in use: pass another with --metrics-port, e.g. \`npm start -- --metrics-port ${port + 1}\` (--metrics-port 0 picks any free port)`,
     );
     expect(stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('npm start with a port that is not a number says so in one line and exits 2', async () => {
+    const run = runExample('simulated.ts', ['--metrics-port', 'abc']);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toBe('--metrics-port takes a number >= 0, got abc\n');
   });
 
   it('prometheus.ts names the port and --port, exits 1, prints no stack', async () => {
@@ -85,7 +92,7 @@ describe('record-jsonl.ts without --out', () => {
 });
 
 /** Starts the CLI on a free port and returns its URL and credentials once it printed them. */
-async function startCli(args: string[]): Promise<{ run: RunningExample; url: string; keyId: string; privateKey: string }> {
+async function startCli(args: string[]): Promise<{ run: RunningExample; url: string; keyId: string; keyFile: string; privateKey: string }> {
   const run = runScript('src/cli/simulator.ts', ['--port', '0', ...args], process.env, 30_000);
   cleanups.push(async () => {
     // SIGTERM so the CLI deletes its generated key file; killExamples SIGKILLs a straggler.
@@ -93,12 +100,8 @@ async function startCli(args: string[]): Promise<{ run: RunningExample; url: str
     await run.exited;
   });
   await expect.poll(() => run.stdout(), { timeout: 20_000, interval: 50 }).toMatch(/key file:\s+\S+/);
-  return {
-    run,
-    url: /websocket: (\S+)/.exec(run.stdout())![1]!,
-    keyId: /key id:\s+(\S+)/.exec(run.stdout())![1]!,
-    privateKey: readFileSync(/key file:\s+(\S+)/.exec(run.stdout())![1]!, 'utf8'),
-  };
+  const keyFile = /key file:\s+(\S+)/.exec(run.stdout())![1]!;
+  return { run, url: /websocket: (\S+)/.exec(run.stdout())![1]!, keyId: /key id:\s+(\S+)/.exec(run.stdout())![1]!, keyFile, privateKey: readFileSync(keyFile, 'utf8') };
 }
 
 /** Connects, subscribes to a few orderbook markets plus trade and ticker, and collects the frame types. */
@@ -123,6 +126,9 @@ describe('kalshi-ws-pool-sim with no traffic flags', () => {
     expect(cli.run.stdout()).toMatch(/traffic:\s+200 deltas\/s, 20 trades\/s, 50 tickers\/s, 0 lifecycle\/s \(totals; --quiet-traffic for none\)/);
     const { types } = await subscribe(cli, ['KXBTCD-26AUG1900-T89999.99']);
     await expect.poll(() => ['orderbook_delta', 'trade', 'ticker'].every((type) => types.includes(type)), { timeout: 10_000, interval: 50 }).toBe(true);
+    cli.run.child.kill('SIGTERM');
+    expect(await cli.run.exited).toBe(0);
+    expect(existsSync(cli.keyFile)).toBe(false);
   });
 
   it('--quiet-traffic serves acks and snapshots only', async () => {
