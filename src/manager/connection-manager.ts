@@ -31,6 +31,7 @@ import { MarketPlacer } from './market-placer';
 import type { ConnectionStats } from './connection-stats';
 import { HealthLoop } from './health-loop';
 import type { Logger } from '../ports/logger';
+import { validTickerChanges } from '../internal/ticker';
 
 export type { ConnectionManager } from './manager-api';
 
@@ -314,7 +315,7 @@ class PoolManager implements ConnectionManager {
   readonly #onChanges = (changes: readonly MarketChange[]): void => {
     if (this.#state !== 'running') return;
     try {
-      this.#placer.apply(changes);
+      this.#placer.apply(validTickerChanges(changes, this.#options.logger));
     } catch (error) {
       this.#options.logger.error({ err: error }, 'applying market changes failed');
     }
