@@ -11,6 +11,7 @@ import type { LiveConnection, OrderbookHost } from './live-connection';
 import { isEndOfGeneration } from './live-connection';
 import type { BackoffOptions } from '../internal/backoff';
 import { abortableWait, backoffDelay } from '../internal/backoff';
+import type { ResolvedManagerOptions } from './manager-options';
 import type { PoolContext } from './pool-context';
 import { commandBackoff } from './pool-context';
 import type { RateLimiter } from './rate-limiter';
@@ -104,8 +105,13 @@ export class CommandRunner {
   }
 }
 
+/** What {@link commandRunnerPorts} reads of the pool. @internal */
+export type CommandRunnerPool = Pick<PoolContext, 'clock' | 'commands' | 'pauseEpoch' | 'pausedSince' | 'whenResumed'> & {
+  readonly options: Pick<ResolvedManagerOptions, 'reconnect'>;
+};
+
 /** The runner ports of a pool: a live view (pause state changes over time). @internal */
-export function commandRunnerPorts(ctx: PoolContext): CommandRunnerPorts {
+export function commandRunnerPorts(ctx: CommandRunnerPool): CommandRunnerPorts {
   return {
     clock: ctx.clock,
     commands: ctx.commands,
