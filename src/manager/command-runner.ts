@@ -12,7 +12,6 @@ import { isEndOfGeneration } from './live-connection';
 import type { BackoffOptions } from '../internal/backoff';
 import { abortableWait, backoffDelay } from '../internal/backoff';
 import type { ResolvedManagerOptions } from './manager-options';
-import type { PoolContext } from './pool-context';
 import { commandBackoff } from './pool-context';
 import type { RateLimiter } from './rate-limiter';
 import type { CommandClient } from './timed-commands';
@@ -106,9 +105,10 @@ export class CommandRunner {
 }
 
 /** What {@link commandRunnerPorts} reads of the pool. @internal */
-export type CommandRunnerPool = Pick<PoolContext, 'clock' | 'commands' | 'pauseEpoch' | 'pausedSince' | 'whenResumed'> & {
+export interface CommandRunnerPool extends Omit<CommandRunnerPorts, 'backoff'> {
+  /** The command backoff derives from `reconnect` ({@link commandBackoff}). */
   readonly options: Pick<ResolvedManagerOptions, 'reconnect'>;
-};
+}
 
 /** The runner ports of a pool: a live view (pause state changes over time). @internal */
 export function commandRunnerPorts(ctx: CommandRunnerPool): CommandRunnerPorts {
