@@ -37,7 +37,7 @@ export type BookSyncRunner = Pick<CommandRunner, 'run' | 'delay' | 'backOff' | '
 export interface BookSyncPool {
   readonly options: { readonly maxTickersPerCommand: number };
   readonly clock: Pick<Clock, 'now'>;
-  readonly logger: Logger;
+  readonly logger: Pick<Logger, 'debug' | 'warn' | 'error'>;
   /** `stats().markets.rejected`. */
   readonly counters: Pick<ManagerCounters, 'marketsRejected'>;
   readonly emit: EmitEvent;
