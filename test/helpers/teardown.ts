@@ -19,6 +19,12 @@ export function closeAfterTest<T extends Closable>(value: T): T {
   return value;
 }
 
+/** Remember something with `stop()` (a manager) so the `closeAfterEach` hook stops it; returns it. */
+export function stopAfterTest<T extends { stop(): Promise<void> }>(value: T): T {
+  closeAfterTest({ close: () => value.stop() });
+  return value;
+}
+
 /** Close everything remembered so far, newest first; every one is closed even if one throws (the first error is rethrown). */
 export async function closeAll(): Promise<void> {
   let failure: { error: unknown } | undefined;

@@ -2,6 +2,8 @@ import { createKalshiSigner, createMemoryAccountSource, createUserDataManager } 
 import type { LogFields, Logger, MemoryAccountSource, UserDataManager, UserDataManagerOptions, UserDataMessage } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { SimAccountCredentials, Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
+import { consume } from '../../helpers/simulator';
+import { closeAfterTest } from '../../helpers/teardown';
 
 export interface LogLine {
   readonly level: string;
@@ -34,7 +36,7 @@ export interface UserDataRig {
 
 type Extra = Partial<Omit<UserDataManagerOptions, 'url' | 'accounts'>>;
 
-/** Simulator + in-memory source + manager with fast admission and short backoff; collects messages. */
+/** Simulator + in-memory source + manager with fast admission and short backoff; collects messages; closed after the test (the file calls `closeAfterEach()`). */
 export async function startRig(accountIds: readonly string[], extra: Extra = {}, simOptions: SimulatorOptions = {}): Promise<UserDataRig> {
   const sim = await startSimulator({ markets: 20, pingIntervalMs: 0, traffic: { orderbookDeltasPerSecond: 0, tradesPerSecond: 0, tickersPerSecond: 0 }, ...simOptions });
   const source = createMemoryAccountSource();
@@ -58,10 +60,8 @@ export async function startRig(accountIds: readonly string[], extra: Extra = {},
   });
   const messages: UserDataMessage[] = [];
   await manager.start();
-  const reading = (async () => {
-    for await (const m of manager) messages.push(m);
-  })();
-  return {
+  const reading = consume(manager, (m) => messages.push(m));
+  return closeAfterTest({
     sim,
     source,
     manager,
@@ -74,7 +74,7 @@ export async function startRig(accountIds: readonly string[], extra: Extra = {},
       await reading;
       await sim.close();
     },
-  };
+  });
 }
 
 /** Fill ids delivered for an account, in delivery order (socket frames and backfills). */
