@@ -7,6 +7,7 @@ import type { KalshiSigner } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
 import { closeAfterTest } from './teardown';
+import type { Closable } from './teardown';
 
 /** A simulator on 127.0.0.1 port 0, closed after the test (the file calls `closeAfterEach()`). */
 export async function simulatorForTest(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -24,4 +25,11 @@ export function consume<T>(source: AsyncIterable<T>, each: (item: T) => void = (
   return (async () => {
     for await (const item of source) each(item);
   })();
+}
+
+/** The usual close of a test rig: stop the manager, wait for its reader to end, then close `rest` in order (the simulator last). */
+export async function stopReadClose(manager: { stop(): Promise<void> }, reading: Promise<void>, ...rest: Closable[]): Promise<void> {
+  await manager.stop();
+  await reading;
+  for (const closable of rest) await closable.close();
 }

@@ -3,7 +3,7 @@ import type { ConnectionManager, ConnectionManagerOptions, MemoryRegistry, RawMe
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
 import { vi } from 'vitest';
-import { consume, signerFor } from '../../helpers/simulator';
+import { consume, signerFor, stopReadClose } from '../../helpers/simulator';
 import { closeAfterTest } from '../../helpers/teardown';
 
 export interface Pool {
@@ -39,11 +39,7 @@ export async function startPool(simOptions: SimulatorOptions = {}, extra: Extra 
     manager,
     registry,
     messages,
-    async close() {
-      await manager.stop();
-      await reading;
-      await sim.close();
-    },
+    close: () => stopReadClose(manager, reading, sim),
   };
   try {
     await manager.start();

@@ -3,7 +3,7 @@
  * instrumented so every test can check the END STATE of a fault (markets held again, fresh snapshots,
  * gaps flagged, no duplicates) and the absence of leaks after `stop()` (sockets, timers, listeners).
  */
-import { createConnectionManager, createKalshiClient, createKalshiSigner, createMemoryRegistry, systemClock } from 'kalshi-ws-pool';
+import { createConnectionManager, createKalshiClient, createMemoryRegistry, systemClock } from 'kalshi-ws-pool';
 import { scanEnvelope } from 'kalshi-ws-pool/protocol';
 import type {
   Client,
@@ -25,6 +25,7 @@ import type {
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { consume, signerFor } from '../../helpers/simulator';
 import { closeAfterEach, closeAfterTest } from '../../helpers/teardown';
 import { tickerOf, waitInSync } from '../manager/pool-helpers';
 
@@ -138,8 +139,7 @@ export async function createReliabilityPool(setup: PoolSetup = {}): Promise<Reli
 
 async function buildPool(setup: PoolSetup): Promise<ReliabilityPool & { collect(): void }> {
   const sim = await startSimulator({ markets: 3_000, pingIntervalMs: 0, ...setup.sim });
-  const credentials = sim.credentials!;
-  const signer = createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem });
+  const signer = signerFor(sim);
   const registry = createMemoryRegistry(setup.markets?.(sim) ?? sim.markets);
   const clock = new TrackingClock();
   const logger = captureLogger();
@@ -202,9 +202,7 @@ async function buildPool(setup: PoolSetup): Promise<ReliabilityPool & { collect(
     }
   };
   pool.collect = () => {
-    reading = (async () => {
-      for await (const message of manager) pool.messages.push(message);
-    })();
+    reading = consume(manager, (message) => pool.messages.push(message));
   };
   return pool;
 }

@@ -2,7 +2,7 @@ import { createKalshiSigner, createMemoryAccountSource, createUserDataManager } 
 import type { LogFields, Logger, MemoryAccountSource, UserDataManager, UserDataManagerOptions, UserDataMessage } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { SimAccountCredentials, Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
-import { consume } from '../../helpers/simulator';
+import { consume, stopReadClose } from '../../helpers/simulator';
 import { closeAfterTest } from '../../helpers/teardown';
 
 export interface LogLine {
@@ -69,11 +69,7 @@ export async function startRig(accountIds: readonly string[], extra: Extra = {},
     messages,
     logs,
     addAccount,
-    async close() {
-      await manager.stop();
-      await reading;
-      await sim.close();
-    },
+    close: () => stopReadClose(manager, reading, sim),
   });
 }
 
