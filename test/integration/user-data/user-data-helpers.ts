@@ -1,25 +1,13 @@
 import { createKalshiSigner, createMemoryAccountSource, createUserDataManager } from 'kalshi-ws-pool';
-import type { LogFields, Logger, MemoryAccountSource, UserDataManager, UserDataManagerOptions, UserDataMessage } from 'kalshi-ws-pool';
+import type { MemoryAccountSource, UserDataManager, UserDataManagerOptions, UserDataMessage } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { SimAccountCredentials, Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
+import { recordingLogger } from '../../helpers/logger';
+import type { LogLine } from '../../helpers/logger';
 import { consume, stopReadClose } from '../../helpers/simulator';
 import { closeAfterTest } from '../../helpers/teardown';
 
-export interface LogLine {
-  readonly level: string;
-  readonly fields: LogFields;
-  readonly message: string;
-}
-
-/** A logger that records every line. */
-export function recordingLogger(lines: LogLine[]): Logger {
-  const at =
-    (level: string) =>
-    (fields: LogFields, message: string): void => {
-      lines.push({ level, fields, message });
-    };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+export type { LogLine };
 
 export interface UserDataRig {
   sim: Simulator;
