@@ -31,6 +31,7 @@ import { MarketPlacer } from './market-placer';
 import type { ConnectionStats } from './connection-stats';
 import { HealthLoop } from './health-loop';
 import type { Logger } from '../ports/logger';
+import { validTickerChanges } from '../internal/ticker';
 
 export type { ConnectionManager } from './manager-api';
 
@@ -128,7 +129,7 @@ class PoolManager implements ConnectionManager {
       },
       pausedSince: (epoch) => pause.pausedSince(epoch),
       whenResumed: (signal) => pause.whenResumed(signal),
-      placeUnplaced: () => this.#placer.placeUnplaced(),
+      marketsRejected: (tickers) => this.#placer.marketsRejected(tickers),
       dedupeWindow: (role) => (isGlobalRole(role) ? this.#dedupe.get(role) : undefined),
       createClient: (connectionId, generation) => this.#createClient(connectionId, generation),
       lifecycle: (message) => {
@@ -139,7 +140,7 @@ class PoolManager implements ConnectionManager {
         }
       },
       slotStateChanged: () => this.#checkDegraded(),
-      wantOn: (moved) => this.#placer.wantOn(moved),
+      slotFull: (connectionId, held, rejected) => this.#placer.slotFull(connectionId, held, rejected),
       retireSlot: (connectionId) => this.#placer.retire(connectionId),
     };
   }
@@ -314,7 +315,7 @@ class PoolManager implements ConnectionManager {
   readonly #onChanges = (changes: readonly MarketChange[]): void => {
     if (this.#state !== 'running') return;
     try {
-      this.#placer.apply(changes);
+      this.#placer.apply(validTickerChanges(changes, this.#options.logger));
     } catch (error) {
       this.#options.logger.error({ err: error }, 'applying market changes failed');
     }
