@@ -129,7 +129,7 @@ export interface ManagerCommonOptions {
   /**
    * pino-shaped logger (`debug/info/warn/error(fields, msg)`), used by the manager and every client it
    * builds. Fields are structured (`connectionId`, `role`, `sid`, `attempt`, `delayMs`, `code`); key material
-   * is never logged. Identical warnings and errors are rate-limited (once per 10 s, then a `{ suppressed }`
+   * is never logged. Identical warnings and errors are rate-limited (once per 10 s, then a `{ suppressed, connectionIds }`
    * summary) so a reconnect storm cannot flood it.
    * @default silentLogger
    */
