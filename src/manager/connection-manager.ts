@@ -61,6 +61,7 @@ class PoolManager implements ConnectionManager {
       capacity: o.queue.capacity,
       lowWaterMark: o.queue.lowWaterMark,
       policy: o.queue.overflow,
+      maxBytes: o.queue.maxBytes,
       onPause: () => this.#setPaused(true),
       onResume: () => this.#setPaused(false),
     });
