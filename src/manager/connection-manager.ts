@@ -30,6 +30,7 @@ import type { ConnectionManager } from './manager-api';
 import { MarketPlacer } from './market-placer';
 import type { ConnectionStats } from './connection-stats';
 import { HealthLoop } from './health-loop';
+import { summariseStartFailures, warnStartFailures } from './start-failure-summary';
 import type { Logger } from '../ports/logger';
 
 export type { ConnectionManager } from './manager-api';
@@ -187,9 +188,13 @@ class PoolManager implements ConnectionManager {
       });
       const healthy = this.#connectedCount();
       const required = this.#options.minHealthyConnections;
-      if (healthy < required) throw new PoolStartError(healthy, required, failures);
+      const { logger, url } = this.#options;
+      warnStartFailures(logger, failures, url, (id) => this.#slots[id - 1]!.role);
+      const summary = summariseStartFailures(failures, url);
+      if (healthy < required) throw new PoolStartError(healthy, required, failures, { summary });
       this.#state = 'running';
-      this.#options.logger.info({ healthy, required, failed: failures.length }, 'pool started');
+      if (failures.length === 0) logger.info({ healthy, required, failed: 0 }, 'pool started');
+      else logger.warn({ healthy, required, failed: failures.length }, `pool started partially: ${healthy} of ${this.#slots.length} connections up; ${summary}`);
       for (const failure of failures) this.#slots[failure.connectionId - 1]!.afterStartFailure(failure.error);
       const router = this.#options.router;
       if (router !== undefined) this.#pump = this.#runRouter(router);
