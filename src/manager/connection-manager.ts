@@ -31,6 +31,12 @@ import { MarketPlacer } from './market-placer';
 import type { ConnectionStats } from './connection-stats';
 import { HealthLoop } from './health-loop';
 import { summariseStartFailures, warnStartFailures } from './start-failure-summary';
+import { armStopDeadline, whenForced } from './stop-deadline';
+import { waitUntilReady } from './readiness';
+import type { ReadinessProbe, ReadyOptions } from './readiness';
+import type { StopOptions } from './stop-deadline';
+import { readBatchOptions, readIterateOptions } from './iterate-options';
+import type { BatchOptions, IterateOptions } from './iterate-options';
 import type { Logger } from '../ports/logger';
 
 export type { ConnectionManager } from './manager-api';
@@ -52,7 +58,11 @@ class PoolManager implements ConnectionManager {
   #startAbort: AbortController | undefined;
   #unsubscribeRegistry: (() => void) | undefined;
   #pump: Promise<void> | undefined;
+  /** Aborted when a `stop()` deadline or signal says to stop waiting for sockets to close. */
+  readonly #force = new AbortController();
   #degraded = false;
+  /** `start()` resolved: the registry's markets are placed (what `ready()` waits on is known). */
+  #started = false;
   readonly #pause = new PauseGate();
 
   constructor(options: ConnectionManagerOptions) {
@@ -203,6 +213,7 @@ class PoolManager implements ConnectionManager {
       this.#throwIfStopped(signal);
       this.#checkDegraded();
       this.#healthLoop.start();
+      this.#started = true;
     } catch (error) {
       await this.stop();
       if (signal?.aborted === true) throw signal.reason;
@@ -211,6 +222,22 @@ class PoolManager implements ConnectionManager {
       signal?.removeEventListener('abort', onAbort);
       this.#startAbort = undefined;
     }
+  }
+
+  ready(options?: ReadyOptions): Promise<void> {
+    const slots = this.#slots;
+    const isStopped = (): boolean => this.#stopping !== undefined;
+    const isStarted = (): boolean => this.#started;
+    const probe: ReadinessProbe = {
+      get stopped() {
+        return isStopped();
+      },
+      get started() {
+        return isStarted();
+      },
+      slots,
+    };
+    return waitUntilReady(probe, options, this.#options.clock);
   }
 
   #throwIfStopped(signal: AbortSignal | undefined): void {
@@ -230,9 +257,10 @@ class PoolManager implements ConnectionManager {
     this.#onChanges(changes);
   }
 
-  stop(): Promise<void> {
+  stop(options?: StopOptions): Promise<void> {
+    const disarm = armStopDeadline(options, this.#options.clock, this.#force);
     this.#stopping ??= this.#stop();
-    return this.#stopping;
+    return disarm === undefined ? this.#stopping : this.#stopping.finally(disarm);
   }
 
   async #stop(): Promise<void> {
@@ -246,7 +274,14 @@ class PoolManager implements ConnectionManager {
     this.#admission.close();
     this.#commands.close();
     this.#pause.close();
-    await Promise.all(this.#slots.map((slot) => slot.stop()));
+    const force = this.#force.signal;
+    const onForce = (): void => o.logger.warn({}, 'stop deadline reached: terminating the sockets still open');
+    force.addEventListener('abort', onForce, { once: true });
+    try {
+      await Promise.all(this.#slots.map((slot) => slot.stop(force)));
+    } finally {
+      force.removeEventListener('abort', onForce);
+    }
     try {
       await o.registry.stop?.();
     } catch (error) {
@@ -262,10 +297,12 @@ class PoolManager implements ConnectionManager {
   async #awaitPump(pump: Promise<void>): Promise<void> {
     // A router that never settles must not hang stop(): give it closeTimeoutMs to drain.
     const controller = new AbortController();
+    const forced = whenForced(this.#force.signal);
     try {
-      await Promise.race([pump, wait(this.#options.clock, this.#options.closeTimeoutMs, controller.signal)]);
+      await Promise.race([pump, wait(this.#options.clock, this.#options.closeTimeoutMs, controller.signal), forced.promise]);
     } finally {
       controller.abort();
+      forced.dispose();
     }
   }
 
@@ -275,14 +312,16 @@ class PoolManager implements ConnectionManager {
 
   // ---- output --------------------------------------------------------------------------------
 
-  messages(): AsyncIterableIterator<RawMessage> {
+  messages(options?: IterateOptions): AsyncIterableIterator<RawMessage> {
+    const { signal } = readIterateOptions(options);
     this.#checkConsumer();
-    return this.#queue.iterate();
+    return this.#queue.iterate(signal);
   }
 
-  batches(maxBatch?: number): AsyncIterableIterator<RawMessage[]> {
+  batches(maxBatchOrOptions?: number | BatchOptions): AsyncIterableIterator<RawMessage[]> {
+    const { maxBatch, signal } = readBatchOptions(maxBatchOrOptions);
     this.#checkConsumer();
-    return this.#queue.batches(maxBatch);
+    return this.#queue.batches(maxBatch, signal);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<RawMessage> {
