@@ -140,7 +140,7 @@ class PoolManager implements ConnectionManager {
       },
       pausedSince: (epoch) => pause.pausedSince(epoch),
       whenResumed: (signal) => pause.whenResumed(signal),
-      placeUnplaced: () => this.#placer.placeUnplaced(),
+      marketsRejected: (tickers) => this.#placer.marketsRejected(tickers),
       dedupeWindow: (role) => (isGlobalRole(role) ? this.#dedupe.get(role) : undefined),
       createClient: (connectionId, generation) => this.#createClient(connectionId, generation),
       lifecycle: (message) => {
@@ -151,7 +151,7 @@ class PoolManager implements ConnectionManager {
         }
       },
       slotStateChanged: () => this.#checkDegraded(),
-      wantOn: (moved) => this.#placer.wantOn(moved),
+      slotFull: (connectionId, held, rejected) => this.#placer.slotFull(connectionId, held, rejected),
       retireSlot: (connectionId) => this.#placer.retire(connectionId),
     };
   }

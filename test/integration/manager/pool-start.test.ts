@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RawMessage } from 'kalshi-ws-pool';
+import { closeAfterEach } from '../../helpers/teardown';
 import { startPool, tickerOf, waitInSync } from './pool-helpers';
 import type { Pool } from './pool-helpers';
 
 let pool: Pool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-});
+closeAfterEach();
 
 describe('pool against the simulator (150 connections)', () => {
   it('starts, places every market, streams without false gaps, and stops with zero sockets', async () => {

@@ -2,24 +2,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { PoolStartError, createConnectionManager, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
-import type { ConnectionManagerOptions, Logger } from 'kalshi-ws-pool';
+import type { ConnectionManagerOptions } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator } from 'kalshi-ws-pool/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../../helpers/logger';
 
 // #14 item 2: start() says why it failed, by kind, with a hint; each failed connection logs a warning.
-
-interface Line {
-  level: string;
-  message: string;
-  fields: Readonly<Record<string, unknown>>;
-}
-
-function capture(): Logger & { lines: Line[] } {
-  const lines: Line[] = [];
-  const at = (level: string) => (fields: Readonly<Record<string, unknown>>, message: string) => void lines.push({ level, message, fields });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 const LAYOUT = { ticker: 1, trade: 1, lifecycle: 1, orderbook: 1 } as const;
 const WRONG_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -35,7 +24,7 @@ afterAll(async () => {
 
 function manager(extra: Partial<ConnectionManagerOptions> & { privateKey?: string } = {}) {
   const { keyId, privateKeyPem } = sim.credentials!;
-  const logger = capture();
+  const logger = recordingLogger();
   const { privateKey, ...rest } = extra;
   const pool = createConnectionManager({
     url: sim.url,

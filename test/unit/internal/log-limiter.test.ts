@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from 'kalshi-ws-pool';
-import type { LogFields, Logger } from 'kalshi-ws-pool';
+import type { Logger } from 'kalshi-ws-pool';
+import { recordingLogger } from '../../helpers/logger';
 import { createRateLimitedLogger, redactFields } from '../../../src/internal/log-limiter';
 
 function setup(windowMs = 1000) {
-  const lines: { level: string; fields: LogFields; message: string }[] = [];
-  const at =
-    (level: string) =>
-    (fields: LogFields, message: string): void => {
-      lines.push({ level, fields, message });
-    };
-  const inner: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const inner = recordingLogger();
+  const { lines } = inner;
   let now = 0;
   const clock = { now: () => now };
   const log = createRateLimitedLogger(inner, { windowMs, clock });

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, NotReadyError, isKalshiWsPoolError, systemClock } from 'kalshi-ws-pool';
-import type { Clock, ConnectionManager, RawMessage, TimerHandle } from 'kalshi-ws-pool';
+import type { Clock, RawMessage, TimerHandle } from 'kalshi-ws-pool';
+import { closeAfterEach, closeAfterTest } from '../../helpers/teardown';
 import { harness, tickers } from './manager-helpers';
 
 /** The system clock, counting timers still armed (leak check). */
@@ -26,14 +27,12 @@ function countingClock(): Clock & { readonly armed: number } {
   };
 }
 
-const managers: ConnectionManager[] = [];
-afterEach(async () => {
-  for (const m of managers.splice(0)) await m.stop({ deadlineMs: 0 });
-});
+closeAfterEach();
 
+/** A harness whose manager is stopped after the test, terminating sockets at once (some never close cleanly). */
 function started(...args: Parameters<typeof harness>) {
   const h = harness(...args);
-  managers.push(h.manager);
+  closeAfterTest({ close: () => h.manager.stop({ deadlineMs: 0 }) });
   return h;
 }
 
