@@ -28,6 +28,8 @@ export const ErrorCode = {
   protocol: 'KWP_PROTOCOL',
   /** {@link PoolStartError}: `start()` got fewer healthy connections than required. */
   poolStart: 'KWP_POOL_START',
+  /** {@link NotReadyError}: `manager.ready()` gave up (timeout, abort or stop) before the pool was ready. */
+  notReady: 'KWP_NOT_READY',
   /** {@link ClosedError}: the connection or manager is closed. */
   closed: 'KWP_CLOSED',
   /** {@link StateError}: an API used in a state that does not allow it. */
@@ -52,6 +54,7 @@ export interface ErrorOptions {
  * Base class of every error from kalshi-ws-pool.
  * @example
  * if (isKalshiWsPoolError(error, 'KWP_AUTH')) process.exit(2);
+ * @see docs/troubleshooting.md
  */
 export class KalshiWsPoolError extends Error {
   /** Stable machine-readable code, `KWP_*`. */
@@ -76,7 +79,10 @@ export function isKalshiWsPoolError(value: unknown, code?: ErrorCode): value is 
   return code === undefined || (value as KalshiWsPoolError).code === code;
 }
 
-/** An option or argument is invalid. Thrown at once, naming the option and the bad value. */
+/**
+ * An option or argument is invalid. Thrown at once, naming the option and the bad value.
+ * @see docs/troubleshooting.md
+ */
 export class ConfigError extends KalshiWsPoolError {
   /** Dotted path of the offending option, e.g. `layout.orderbook.capacity`. */
   readonly option: string;
@@ -87,7 +93,10 @@ export class ConfigError extends KalshiWsPoolError {
   }
 }
 
-/** A command could not be built: empty channel list, orderbook without markets, several sids, id < 1. */
+/**
+ * A command could not be built: empty channel list, orderbook without markets, several sids, id < 1.
+ * @see docs/troubleshooting.md
+ */
 export class InvalidCommandError extends KalshiWsPoolError {
   constructor(message: string, options?: ErrorOptions) {
     super(ErrorCode.invalidCommand, message, options);
@@ -100,7 +109,10 @@ export interface ConnectionErrorOptions extends ErrorOptions {
   readonly connectionId?: number;
 }
 
-/** Dialing failed for a retryable reason: network error, timeout, HTTP 5xx. */
+/**
+ * Dialing failed for a retryable reason: network error, timeout, HTTP 5xx.
+ * @see docs/troubleshooting.md
+ */
 export class ConnectError extends KalshiWsPoolError {
   /** HTTP status of the rejected handshake, when there was one. */
   readonly status: number | undefined;
@@ -124,6 +136,7 @@ export class ConnectError extends KalshiWsPoolError {
 /**
  * The handshake or a REST request was refused for credentials (HTTP 401/403), or the signer threw. Not retried.
  * Kalshi error 9 on a command arrives as a {@link CommandRejectedError} with classification `auth` instead.
+ * @see docs/troubleshooting.md
  */
 export class AuthError extends ConnectError {
   constructor(message: string, options?: ConnectionErrorOptions & { readonly status?: number }) {
@@ -131,7 +144,10 @@ export class AuthError extends ConnectError {
   }
 }
 
-/** HTTP 429 at the handshake. Retryable, after `retryAfterMs` when the server said so. */
+/**
+ * HTTP 429 at the handshake. Retryable, after `retryAfterMs` when the server said so.
+ * @see docs/troubleshooting.md
+ */
 export class RateLimitedError extends ConnectError {
   /** Delay the server asked for (`Retry-After`), in ms; undefined when absent. */
   readonly retryAfterMs: number | undefined;
@@ -145,6 +161,7 @@ export class RateLimitedError extends ConnectError {
 /**
  * A REST request was answered with an HTTP redirect (3xx). Redirects are never followed: they would carry
  * the signed `KALSHI-ACCESS-*` headers to another host or to plain HTTP. Usually a wrong `baseUrl`. Not retried.
+ * @see docs/troubleshooting.md
  */
 export class RedirectError extends ConnectError {
   /** The `Location` the server pointed to (control characters removed, at most 200 characters), or `''`. */
@@ -156,7 +173,10 @@ export class RedirectError extends ConnectError {
   }
 }
 
-/** A command got no reply in time. The pending entry is gone; a late reply is counted and dropped. */
+/**
+ * A command got no reply in time. The pending entry is gone; a late reply is counted and dropped.
+ * @see docs/troubleshooting.md
+ */
 export class CommandTimeoutError extends KalshiWsPoolError {
   /** Command name, e.g. `subscribe`. */
   readonly command: string;
@@ -177,7 +197,10 @@ export class CommandTimeoutError extends KalshiWsPoolError {
 /** What a Kalshi error code means for the caller. See docs/errors.md. */
 export type RejectionClass = 'terminal-subscription' | 'capacity' | 'rate-limit' | 'auth' | 'caller';
 
-/** Kalshi answered a command (or a subscription) with `type: "error"`. */
+/**
+ * Kalshi answered a command (or a subscription) with `type: "error"`.
+ * @see docs/troubleshooting.md
+ */
 export class CommandRejectedError extends KalshiWsPoolError {
   /** Kalshi's numeric error code (`msg.code`). */
   readonly kalshiCode: number;
@@ -217,7 +240,10 @@ export class CommandRejectedError extends KalshiWsPoolError {
   }
 }
 
-/** The server sent something that breaks the protocol: not JSON, truncated, binary, oversized, unknown reply. */
+/**
+ * The server sent something that breaks the protocol: not JSON, truncated, binary, oversized, unknown reply.
+ * @see docs/troubleshooting.md
+ */
 export class ProtocolError extends KalshiWsPoolError {
   /** Short machine-readable reason, e.g. `not-object`, `truncated`, `binary`, `oversized`. */
   readonly reason: string;
@@ -236,7 +262,12 @@ export interface SlotFailure {
   readonly error: Error;
 }
 
-/** `start()` got fewer healthy connections than `minHealthyConnections`. */
+/**
+ * `start()` got fewer healthy connections than `minHealthyConnections`. The message summarises the failures by
+ * kind with a hint, e.g. `pool start failed: 0 healthy connections, 4 required; 4 × HTTP 401: the key id or
+ * private key was rejected (see docs/troubleshooting.md)`; `failures` has each connection's error.
+ * @see docs/troubleshooting.md
+ */
 export class PoolStartError extends KalshiWsPoolError {
   /** Connections that came up. */
   readonly healthy: number;
@@ -245,26 +276,69 @@ export class PoolStartError extends KalshiWsPoolError {
   /** Per-slot causes. */
   readonly failures: readonly SlotFailure[];
 
-  constructor(healthy: number, required: number, failures: readonly SlotFailure[], options?: ErrorOptions) {
-    super(
-      ErrorCode.poolStart,
-      `pool start failed: ${healthy} healthy connections, ${required} required (${failures.length} failed)`,
-      options,
-    );
+  /**
+   * @param options.summary - what the failures were, by kind (the manager passes its summary); without it the
+   * message only counts them.
+   */
+  constructor(
+    healthy: number,
+    required: number,
+    failures: readonly SlotFailure[],
+    options?: ErrorOptions & { readonly summary?: string },
+  ) {
+    const summary = options?.summary ?? '';
+    const detail = summary === '' ? ` (${failures.length} failed)` : `; ${summary}`;
+    super(ErrorCode.poolStart, `pool start failed: ${healthy} healthy connections, ${required} required${detail}`, options);
     this.healthy = healthy;
     this.required = required;
     this.failures = failures;
   }
 }
 
-/** The connection or manager is closed (or closed while the operation was pending). */
+/** Why `manager.ready()` gave up: its timeout elapsed, its signal aborted, or the manager stopped. */
+export type NotReadyReason = 'timeout' | 'aborted' | 'stopped';
+
+/**
+ * `manager.ready()` gave up before every placed orderbook market was subscribed and snapshotted (and every
+ * global channel subscribed). The pool itself keeps running (unless `reason` is `stopped`); see docs/lifecycle.md.
+ * @example
+ * try { await manager.ready({ timeoutMs: 30_000 }); } catch (e) { if (isKalshiWsPoolError(e, 'KWP_NOT_READY')) console.warn(e.message); }
+ * @see docs/troubleshooting.md
+ */
+export class NotReadyError extends KalshiWsPoolError {
+  /** What ended the wait. */
+  readonly reason: NotReadyReason;
+  /** Connections that were not ready yet when the wait ended. */
+  readonly waitingConnections: number;
+  /** Up to 20 of their connection ids. */
+  readonly connectionIds: readonly number[];
+
+  constructor(
+    reason: NotReadyReason,
+    message: string,
+    options: ErrorOptions & { readonly waitingConnections: number; readonly connectionIds: readonly number[] },
+  ) {
+    super(ErrorCode.notReady, message, options);
+    this.reason = reason;
+    this.waitingConnections = options.waitingConnections;
+    this.connectionIds = options.connectionIds;
+  }
+}
+
+/**
+ * The connection or manager is closed (or closed while the operation was pending).
+ * @see docs/troubleshooting.md
+ */
 export class ClosedError extends KalshiWsPoolError {
   constructor(message: string, options?: ConnectionErrorOptions) {
     super(ErrorCode.closed, message, options);
   }
 }
 
-/** An API was used in a state that does not allow it (e.g. a second concurrent iterator). */
+/**
+ * An API was used in a state that does not allow it (e.g. a second concurrent iterator).
+ * @see docs/troubleshooting.md
+ */
 export class StateError extends KalshiWsPoolError {
   constructor(message: string, options?: ErrorOptions) {
     super(ErrorCode.state, message, options);

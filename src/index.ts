@@ -16,6 +16,7 @@ export {
   ErrorCode,
   InvalidCommandError,
   KalshiWsPoolError,
+  NotReadyError,
   PoolStartError,
   ProtocolError,
   RateLimitedError,
@@ -23,7 +24,7 @@ export {
   StateError,
   isKalshiWsPoolError,
 } from './errors';
-export type { ConnectionErrorOptions, ErrorOptions, RejectionClass, SlotFailure } from './errors';
+export type { ConnectionErrorOptions, ErrorOptions, NotReadyReason, RejectionClass, SlotFailure } from './errors';
 
 // messages and ports
 export type { RawMessage } from './raw-message';
@@ -110,6 +111,10 @@ export type { ConnectionHealth, ManagerHealth, ManagerState, ManagerStats, SlotS
 export type { SlotRole } from './manager/layout';
 export type { ConnectionStats } from './manager/connection-stats';
 export type { OverflowPolicy } from './manager/output-queue';
+export { readyDefaults } from './manager/readiness';
+export type { ReadyOptions } from './manager/readiness';
+export type { StopOptions } from './manager/stop-deadline';
+export type { BatchOptions, IterateOptions } from './manager/iterate-options';
 
 // registry (in-memory)
 export { createMemoryRegistry } from './registry/memory-registry';

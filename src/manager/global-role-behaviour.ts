@@ -7,6 +7,7 @@ import type { ChannelName } from '../protocol/kalshi/channels';
 import type { CommandRunner } from './command-runner';
 import type { LiveConnection } from './live-connection';
 import type { HealthCheckFailure } from './manager-events';
+import type { SlotState } from './manager-stats';
 import { RoleSubscription } from './role-subscription';
 import type { RoleSubscriptionPorts } from './role-subscription';
 import type { BehaviourHost, SlotBehaviour } from './slot-behaviour';
@@ -67,6 +68,11 @@ export class GlobalRoleBehaviour implements SlotBehaviour {
 
   subscriptionFailure(): HealthCheckFailure | undefined {
     return this.#subscription.sid === undefined ? 'unsubscribed' : undefined;
+  }
+
+  notReadyReason(state: SlotState): string | undefined {
+    if (state !== 'open') return state;
+    return this.#subscription.sid === undefined ? 'subscribing' : undefined;
   }
 
   repairIfSilent(): undefined {

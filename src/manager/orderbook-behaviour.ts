@@ -7,6 +7,7 @@ import { BookSync } from './book-sync';
 import type { CommandRunner } from './command-runner';
 import type { LiveConnection, OrderbookHost } from './live-connection';
 import type { HealthCheckFailure } from './manager-events';
+import type { SlotState } from './manager-stats';
 import type { PoolContext } from './pool-context';
 import { SidRepair } from './repair';
 import type { BehaviourHost, SlotBehaviour } from './slot-behaviour';
@@ -120,6 +121,14 @@ export class OrderbookBehaviour implements SlotBehaviour, OrderbookHost {
   subscriptionFailure(): HealthCheckFailure | undefined {
     if (this.#book.inSync()) return undefined;
     return this.#book.sid === undefined ? 'unsubscribed' : 'out-of-sync';
+  }
+
+  notReadyReason(state: SlotState): string | undefined {
+    const book = this.#book;
+    if (this.placed === 0 && book.wanted === 0) return undefined;
+    if (state !== 'open') return state;
+    if (book.sid === undefined || !book.inSync()) return `subscribing (${book.held}/${book.wanted} markets held)`;
+    return this.snapshots.short ? 'waiting for snapshots' : undefined;
   }
 
   /** Acknowledged markets got no snapshots within `silentMs`: repair the sid (`get_snapshot` over its markets). */

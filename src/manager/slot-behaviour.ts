@@ -8,6 +8,7 @@ import type { CommandRunner } from './command-runner';
 import { GlobalRoleBehaviour } from './global-role-behaviour';
 import type { LiveConnection, OrderbookHost } from './live-connection';
 import type { HealthCheckFailure } from './manager-events';
+import type { SlotState } from './manager-stats';
 import { OrderbookBehaviour } from './orderbook-behaviour';
 import type { PoolContext } from './pool-context';
 import type { RoleBehaviourKind, RoleSpec, SlotRole } from './roles';
@@ -51,6 +52,8 @@ export interface SlotBehaviour {
   gaveUp(): void;
   /** The role's part of a health check: `undefined` when its subscription is confirmed (and in sync). */
   subscriptionFailure(): HealthCheckFailure | undefined;
+  /** For `manager.ready()`: why the role does not stream all it should yet on a slot in `state` (never `failed`). */
+  notReadyReason(state: SlotState): string | undefined;
   /** "Subscribed but silent" check and repair. @returns the sid repaired, if any. */
   repairIfSilent(now: number, silentMs: number): number | undefined;
 }

@@ -27,6 +27,7 @@ import { SlotFrames } from './slot-frames';
 import { TimedCommands } from './timed-commands';
 import { kalshiReaction } from './error-reactions';
 import { CommandRunner, commandRunnerPorts } from './command-runner';
+import { whenForced } from './stop-deadline';
 
 /** One connection slot of the pool. @internal */
 export class Slot implements ReconnectTarget, BehaviourHost, HealthCheckedSlot {
@@ -304,8 +305,8 @@ export class Slot implements ReconnectTarget, BehaviourHost, HealthCheckedSlot {
 
   // ---- stop and health -----------------------------------------------------------------------
 
-  /** Cancel dials and reconnects, close the client (terminate after `closeTimeoutMs`). */
-  async stop(): Promise<void> {
+  /** Cancel dials and reconnects, close the client (terminate after `closeTimeoutMs`, or once `force` aborts). */
+  async stop(force?: AbortSignal): Promise<void> {
     this.#firstDial?.abort(new ClosedError('the pool is stopping', { connectionId: this.connectionId }));
     await this.#dialing;
     await this.#reconnect.cancel();
@@ -313,19 +314,23 @@ export class Slot implements ReconnectTarget, BehaviourHost, HealthCheckedSlot {
     this.#state = 'stopped';
     if (client === undefined) return;
     this.#endGeneration(client);
-    await this.#closeClient(client);
+    await this.#closeClient(client, force);
   }
 
-  async #closeClient(client: Client): Promise<void> {
+  async #closeClient(client: Client, force: AbortSignal | undefined): Promise<void> {
     const { clock } = this.#ctx;
     let timer: TimerHandle | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = clock.setTimeout(resolve, this.#ctx.options.closeTimeoutMs);
     });
+    const forced = force === undefined ? undefined : whenForced(force);
     try {
-      await Promise.race([client.close().catch(() => undefined), timeout]);
+      const waits = [client.close().catch(() => undefined), timeout];
+      if (forced !== undefined) waits.push(forced.promise);
+      await Promise.race(waits);
     } finally {
       clock.clearTimeout(timer);
+      forced?.dispose();
       client.terminate();
     }
   }
@@ -352,6 +357,15 @@ export class Slot implements ReconnectTarget, BehaviourHost, HealthCheckedSlot {
   /** "Subscribed but silent" (per-market roles): see `OrderbookBehaviour.repairIfSilent`. @returns the sid repaired, if any. */
   repairIfSilent(now: number, silentMs: number): number | undefined {
     return this.#behaviour.repairIfSilent(now, silentMs);
+  }
+
+  /**
+   * For `manager.ready()`: why this slot does not stream all it should yet, or `undefined` when it does.
+   * A slot that gave up is not waited for (its markets were moved; `health()` shows it as `failed`).
+   */
+  notReadyReason(): string | undefined {
+    if (this.#state === 'failed') return undefined;
+    return this.#behaviour.notReadyReason(this.#state);
   }
 
   /** Snapshot for `health()`. */
