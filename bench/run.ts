@@ -23,8 +23,9 @@ import { subscriptionScale } from './scenarios/subscription-scale';
 import { throughput } from './scenarios/throughput';
 import { books } from './scenarios/books';
 import { userDataScale } from './scenarios/user-data-scale';
+import { nats } from './scenarios/nats';
 
-const SCENARIOS: readonly Scenario[] = [throughput, latency, subscriptionScale, recovery, idle, books, userDataScale];
+const SCENARIOS: readonly Scenario[] = [throughput, latency, subscriptionScale, recovery, idle, books, userDataScale, nats];
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

@@ -28,6 +28,8 @@ export const ErrorCode = {
   protocol: 'KWP_PROTOCOL',
   /** {@link PoolStartError}: `start()` got fewer healthy connections than required. */
   poolStart: 'KWP_POOL_START',
+  /** {@link NotReadyError}: `manager.ready()` gave up (timeout, abort or stop) before the pool was ready. */
+  notReady: 'KWP_NOT_READY',
   /** {@link ClosedError}: the connection or manager is closed. */
   closed: 'KWP_CLOSED',
   /** {@link StateError}: an API used in a state that does not allow it. */
@@ -236,7 +238,11 @@ export interface SlotFailure {
   readonly error: Error;
 }
 
-/** `start()` got fewer healthy connections than `minHealthyConnections`. */
+/**
+ * `start()` got fewer healthy connections than `minHealthyConnections`. The message summarises the failures by
+ * kind with a hint, e.g. `pool start failed: 0 healthy connections, 4 required; 4 × HTTP 401: the key id or
+ * private key was rejected (see docs/troubleshooting.md)`; `failures` has each connection's error.
+ */
 export class PoolStartError extends KalshiWsPoolError {
   /** Connections that came up. */
   readonly healthy: number;
@@ -245,15 +251,51 @@ export class PoolStartError extends KalshiWsPoolError {
   /** Per-slot causes. */
   readonly failures: readonly SlotFailure[];
 
-  constructor(healthy: number, required: number, failures: readonly SlotFailure[], options?: ErrorOptions) {
-    super(
-      ErrorCode.poolStart,
-      `pool start failed: ${healthy} healthy connections, ${required} required (${failures.length} failed)`,
-      options,
-    );
+  /**
+   * @param options.summary - what the failures were, by kind (the manager passes its summary); without it the
+   * message only counts them.
+   */
+  constructor(
+    healthy: number,
+    required: number,
+    failures: readonly SlotFailure[],
+    options?: ErrorOptions & { readonly summary?: string },
+  ) {
+    const summary = options?.summary ?? '';
+    const detail = summary === '' ? ` (${failures.length} failed)` : `; ${summary}`;
+    super(ErrorCode.poolStart, `pool start failed: ${healthy} healthy connections, ${required} required${detail}`, options);
     this.healthy = healthy;
     this.required = required;
     this.failures = failures;
+  }
+}
+
+/** Why `manager.ready()` gave up: its timeout elapsed, its signal aborted, or the manager stopped. */
+export type NotReadyReason = 'timeout' | 'aborted' | 'stopped';
+
+/**
+ * `manager.ready()` gave up before every placed orderbook market was subscribed and snapshotted (and every
+ * global channel subscribed). The pool itself keeps running (unless `reason` is `stopped`); see docs/lifecycle.md.
+ * @example
+ * try { await manager.ready({ timeoutMs: 30_000 }); } catch (e) { if (isKalshiWsPoolError(e, 'KWP_NOT_READY')) console.warn(e.message); }
+ */
+export class NotReadyError extends KalshiWsPoolError {
+  /** What ended the wait. */
+  readonly reason: NotReadyReason;
+  /** Connections that were not ready yet when the wait ended. */
+  readonly waitingConnections: number;
+  /** Up to 20 of their connection ids. */
+  readonly connectionIds: readonly number[];
+
+  constructor(
+    reason: NotReadyReason,
+    message: string,
+    options: ErrorOptions & { readonly waitingConnections: number; readonly connectionIds: readonly number[] },
+  ) {
+    super(ErrorCode.notReady, message, options);
+    this.reason = reason;
+    this.waitingConnections = options.waitingConnections;
+    this.connectionIds = options.connectionIds;
   }
 }
 

@@ -8,10 +8,11 @@
 // errors
 export {
   AuthError, ClosedError, CommandRejectedError, CommandTimeoutError, ConfigError, ConnectError, ErrorCode,
-  InvalidCommandError, KalshiWsPoolError, PoolStartError, ProtocolError, RateLimitedError, RedirectError, StateError,
+  InvalidCommandError, KalshiWsPoolError, NotReadyError, PoolStartError, ProtocolError, RateLimitedError, RedirectError,
+  StateError,
   isKalshiWsPoolError,
 } from './errors';
-export type { ConnectionErrorOptions, ErrorOptions, RejectionClass, SlotFailure } from './errors';
+export type { ConnectionErrorOptions, ErrorOptions, NotReadyReason, RejectionClass, SlotFailure } from './errors';
 
 // messages and ports
 export type { RawMessage } from './raw-message';
@@ -58,6 +59,10 @@ export type { ConnectionHealth, ManagerHealth, ManagerState, ManagerStats, SlotS
 export type { SlotRole } from './manager/layout';
 export type { ConnectionStats } from './manager/connection-stats';
 export type { OverflowPolicy } from './manager/output-queue';
+export { readyDefaults } from './manager/readiness';
+export type { ReadyOptions } from './manager/readiness';
+export type { StopOptions } from './manager/stop-deadline';
+export type { BatchOptions, IterateOptions } from './manager/iterate-options';
 
 // registry (in-memory)
 export { createMemoryRegistry } from './registry/memory-registry';

@@ -3,7 +3,7 @@
  * `raw` only counts, `json` does `JSON.parse` and a seq check, `scan` runs the SDK's byte scanner
  * (`scanEnvelope`) and the same seq check. The sink (count or latency) is the same for all.
  */
-import { createEnvelopeScan } from 'kalshi-ws-pool/protocol';
+import { createEnvelopeScan, scanEnvelope as sdkScan } from 'kalshi-ws-pool/protocol';
 import type { EnvelopeScan } from 'kalshi-ws-pool/protocol';
 
 /** A baseline variant name. */
@@ -17,11 +17,9 @@ export type Consume = (connection: number, data: Buffer) => void;
 
 type ScanFn = (bytes: Uint8Array, into?: EnvelopeScan) => EnvelopeScan;
 
-/** The SDK's scanner, when it is exported (it is being written); undefined otherwise. */
-export async function loadScanner(): Promise<ScanFn | undefined> {
-  const sdk = (await import('kalshi-ws-pool')) as Readonly<Record<string, unknown>>;
-  const scan = sdk['scanEnvelope'];
-  return typeof scan === 'function' ? (scan as ScanFn) : undefined;
+/** The SDK's scanner, from the lower-level `kalshi-ws-pool/protocol` entry point. */
+export function loadScanner(): Promise<ScanFn | undefined> {
+  return Promise.resolve(sdkScan);
 }
 
 interface Parsed {

@@ -22,7 +22,7 @@ export interface BenchArgs {
 }
 
 const USAGE = `usage: tsx bench/run.ts [--quick] [--json PATH] [--only NAME[,NAME]] [--rounds N] [--source firehose|sim] [--no-pin] [--profile DIR]
-scenarios: throughput, latency, subscription-scale, recovery, idle`;
+scenarios: throughput, latency, subscription-scale, recovery, idle, books, user-data, nats`;
 
 /** Parses `argv` (without node and script); exits with usage on a bad flag. */
 export function parseArgs(argv: readonly string[]): BenchArgs {

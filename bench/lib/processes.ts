@@ -71,6 +71,12 @@ export function startChild(options: ChildOptions): BenchChild {
   };
 }
 
+/** Registers a process spawned elsewhere (e.g. nats-server) so {@link killAllChildren} ends it too. */
+export function trackChild(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
 /** Kills every child still running (synchronous: safe in `exit` handlers). */
 export function killAllChildren(): void {
   for (const child of children) child.kill('SIGKILL');

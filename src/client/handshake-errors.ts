@@ -61,5 +61,7 @@ export function dialFailure(host: string, cause: unknown, context: ConnectionErr
 
 /** The dial (signing + handshake) did not finish in time: retryable {@link ConnectError}. */
 export function dialTimeout(host: string, timeoutMs: number, context: ConnectionErrorOptions): ConnectError {
-  return new ConnectError(`connect to ${host} timed out after ${timeoutMs} ms${on(context)}`, context);
+  // An `ETIMEDOUT` cause lets a timeout be told apart from other dial failures without reading the message.
+  const cause = Object.assign(new Error(`no handshake within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+  return new ConnectError(`connect to ${host} timed out after ${timeoutMs} ms${on(context)}`, { ...context, cause });
 }

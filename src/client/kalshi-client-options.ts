@@ -50,8 +50,12 @@ export interface KalshiClientOptions {
    */
   readonly closeTimeoutMs?: number;
   /**
-   * Largest inbound message in bytes; a bigger one ends the connection (`protocolError` `oversized`, then close kind `error`).
-   * @default 16 MiB (at most 2^31-1)
+   * Largest inbound message in bytes; a bigger one ends the connection (`protocolError` with a
+   * `ProtocolError` of reason `oversized`, code `KWP_PROTOCOL`, then close kind `error`).
+   * The default leaves 4x headroom over the largest legitimate Kalshi frame (an `ok` reply listing 7,500
+   * tickers of 128 characters, about 1 MB; a full order book snapshot is at most about 0.5 MB): see
+   * docs/security.md. Raise it when `marketsPerConnection` is above about 25,000. At most 2^31-1.
+   * @default 4_194_304 (4 MiB)
    */
   readonly maxPayload?: number;
   /**
@@ -84,8 +88,8 @@ export const kalshiClientDefaults = Object.freeze({
   pingIntervalMs: 0,
   /** Wait for the peer's close frame, ms. */
   closeTimeoutMs: 10_000,
-  /** Largest inbound message: 16 MiB. */
-  maxPayload: 16 * 1024 * 1024,
+  /** Largest inbound message: 4 MiB (see docs/security.md for the measurement). */
+  maxPayload: 4 * 1024 * 1024,
   /** Compression off. */
   perMessageDeflate: false,
   /** `ws://` only on loopback. */

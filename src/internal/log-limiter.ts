@@ -19,12 +19,15 @@ export interface RateLimitedLoggerOptions {
 
 /** A {@link Logger} that rate-limits repeated warnings and errors; `flush()` logs pending summaries now. */
 export interface RateLimitedLogger extends Logger {
-  /** Log the `{ suppressed: n }` summary of every open window now and close all windows. */
+  /** Log the `{ suppressed: n, connectionIds }` summary of every open window now and close all windows. */
   flush(): void;
 }
 
 /** Defaults of {@link RateLimitedLoggerOptions}. */
 export const rateLimitedLoggerDefaults = Object.freeze({ windowMs: 10_000 });
+
+/** At most this many connection ids are listed in one summary; further ones are only counted. */
+export const MAX_SUMMARY_CONNECTION_IDS = 20;
 
 type LimitedLevel = 'warn' | 'error';
 
@@ -33,6 +36,10 @@ interface Window {
   readonly message: string;
   readonly endsAt: number;
   suppressed: number;
+  /** Distinct `connectionId`s of the suppressed lines, in order of first appearance (bounded). */
+  readonly connectionIds: number[];
+  /** Suppressed lines whose connection id did not fit in `connectionIds`. */
+  connectionIdsOmitted: number;
 }
 
 // Normalised (lower-case, letters and digits only) fragments of key names that may hold secrets.
@@ -62,9 +69,11 @@ export function redactFields(fields: LogFields): LogFields {
 /**
  * Wraps `logger` so that a reconnect storm cannot flood it. Identical warnings or errors (same level and
  * message; fields such as the connection id are not part of the identity) are logged once per window;
- * repeats are counted, and when the window has ended a summary `{ suppressed: n, windowMs }` with the same
- * message is logged, lazily on the next call (no timers). `debug` and `info` pass through. Every line's
- * fields go through {@link redactFields}.
+ * repeats are counted, and when the window has ended a summary `{ suppressed: n, windowMs, connectionIds }` with
+ * the same message is logged, lazily on the next call (no timers). `connectionIds` lists the distinct numeric
+ * `connectionId` fields of the suppressed lines (at most {@link MAX_SUMMARY_CONNECTION_IDS}; lines beyond that
+ * are counted in `connectionIdsOmitted`); both are left out when no suppressed line carried one. `debug` and
+ * `info` pass through. Every line's fields go through {@link redactFields}.
  * @throws {ConfigError} when `windowMs` is not a positive finite number.
  * @example
  * const log = createRateLimitedLogger(pino(), { windowMs: 10_000 });
@@ -82,9 +91,19 @@ export function createRateLimitedLogger(logger: Logger, options: RateLimitedLogg
   let nextEnd = Infinity;
 
   function summarise(window: Window): void {
-    if (window.suppressed > 0) {
-      logger[window.level]({ suppressed: window.suppressed, windowMs }, window.message);
-    }
+    if (window.suppressed === 0) return;
+    const fields: Record<string, unknown> = { suppressed: window.suppressed, windowMs };
+    if (window.connectionIds.length > 0) fields['connectionIds'] = window.connectionIds;
+    if (window.connectionIdsOmitted > 0) fields['connectionIdsOmitted'] = window.connectionIdsOmitted;
+    logger[window.level](fields, window.message);
+  }
+
+  function remember(window: Window, fields: LogFields): void {
+    // The fold must still say which connections it stands for (a reconnect storm names them all).
+    const id = fields['connectionId'];
+    if (typeof id !== 'number' || window.connectionIds.includes(id)) return;
+    if (window.connectionIds.length < MAX_SUMMARY_CONNECTION_IDS) window.connectionIds.push(id);
+    else window.connectionIdsOmitted += 1;
   }
 
   function sweep(now: number): void {
@@ -107,10 +126,11 @@ export function createRateLimitedLogger(logger: Logger, options: RateLimitedLogg
     const open = windows.get(key);
     if (open !== undefined) {
       open.suppressed += 1;
+      remember(open, fields);
       return;
     }
     const endsAt = now + windowMs;
-    windows.set(key, { level, message, endsAt, suppressed: 0 });
+    windows.set(key, { level, message, endsAt, suppressed: 0, connectionIds: [], connectionIdsOmitted: 0 });
     if (endsAt < nextEnd) nextEnd = endsAt;
     logger[level](redactFields(fields), message);
   }

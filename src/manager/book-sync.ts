@@ -6,11 +6,14 @@
  */
 import { CommandRejectedError, CommandTimeoutError } from '../errors';
 import { Channel } from '../protocol/kalshi/channels';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
 import type { BookCommand } from './slot-book';
 import type { LiveConnection, OrderbookHost } from './live-connection';
-import type { PoolContext } from './pool-context';
+import type { EmitEvent } from './pool-context';
 import type { CommandRunner } from './command-runner';
 import { kalshiReaction } from './error-reactions';
+import type { ManagerCounters } from './manager-stats';
 
 /** Retries of one failing add/remove batch before it is dropped. */
 const MAX_COMMAND_RETRIES = 3;
@@ -19,6 +22,36 @@ const ORDERBOOK = [Channel.orderbookDelta] as const;
 
 /** An update with no sid to update: the book lost it meanwhile (retried after the resubscribe). */
 const NO_SID = -1;
+
+/** What {@link BookSync} needs of its orderbook slot. @internal */
+export type BookSyncHost = Pick<OrderbookHost, 'connectionId' | 'book' | 'snapshots' | 'live' | 'isLive' | 'adopted' | 'resubscribe' | 'recycle'>;
+
+/** The command steps {@link BookSync} uses. @internal */
+export type BookSyncRunner = Pick<CommandRunner, 'run' | 'delay' | 'backOff' | 'holdAll'>;
+
+/**
+ * What {@link BookSync} needs from its pool. It never changes placement itself: it tells the placement
+ * owner (`MarketPlacer`, through the pool) what the server said, and that owner decides.
+ * @internal
+ */
+export interface BookSyncPool {
+  readonly options: { readonly maxTickersPerCommand: number };
+  readonly clock: Pick<Clock, 'now'>;
+  readonly logger: Pick<Logger, 'debug' | 'warn' | 'error'>;
+  /** `stats().markets.rejected`. */
+  readonly counters: Pick<ManagerCounters, 'marketsRejected'>;
+  readonly emit: EmitEvent;
+  /** True once `stop()` was called. */
+  readonly stopped: boolean;
+  /** True while socket reads are paused for backpressure. */
+  readonly paused: boolean;
+  /** Resolves when socket reads are not paused; rejects on abort. */
+  whenResumed(signal: AbortSignal): Promise<void>;
+  /** The server rejected these markets for good (already dropped from the book): drop them from placement. */
+  marketsRejected(tickers: readonly string[]): void;
+  /** Error 26 on one market: the slot is full at the `held` markets; the owner moves every other market placed here. */
+  slotFull(connectionId: number, held: readonly string[], rejected: number): void;
+}
 
 /** Keeps one orderbook slot's server-side market set equal to its book. @internal */
 export class BookSync {
@@ -31,9 +64,9 @@ export class BookSync {
   #unsubscribeFirst: number | undefined;
 
   constructor(
-    private readonly host: OrderbookHost,
-    private readonly ctx: PoolContext,
-    private readonly runner: CommandRunner,
+    private readonly host: BookSyncHost,
+    private readonly ctx: BookSyncPool,
+    private readonly runner: BookSyncRunner,
   ) {
     this.#batchLimit = ctx.options.maxTickersPerCommand;
   }
@@ -244,37 +277,18 @@ export class BookSync {
     book.failed(command, 'drop');
     log.error({ connectionId, action: command.action, markets: command.tickers.length, err: error }, 'command failed; dropped');
     if (isAdd) {
-      // The markets are not on the server and no longer wanted here: take them out of placement too.
-      for (const ticker of command.tickers) this.ctx.placement.remove(ticker);
+      // The markets are not on the server and no longer wanted here: the placement owner drops them and
+      // gives the room to markets waiting for one.
       this.ctx.counters.marketsRejected += command.tickers.length;
-      // The room it held goes to markets waiting for one.
-      this.ctx.placeUnplaced();
+      this.ctx.marketsRejected(command.tickers);
     }
     this.ctx.emit('error', { connectionId, error: error instanceof Error ? error : new Error(String(error)), fatal: false });
     return true;
   }
 
-  /** Error 26 with one market: the slot is full at what it holds; everything else placed here moves. */
+  /** Error 26 with one market: the slot is full at what it holds; the placement owner moves the rest. */
   #slotFull(rejected: readonly string[]): void {
-    const { book, connectionId } = this.host;
-    const { placement } = this.ctx;
-    placement.markFull(connectionId, book.held);
     this.#batchLimit = this.ctx.options.maxTickersPerCommand;
-    const held = new Set(book.heldTickers());
-    const moving: string[] = [];
-    for (const ticker of placement.marketsOf(connectionId)) if (!held.has(ticker)) moving.push(ticker);
-    for (const ticker of moving) book.unwant(ticker);
-    const moved = placement.evict(connectionId, moving);
-    let placed = 0;
-    for (const tickers of moved.values()) placed += tickers.length;
-    this.ctx.logger.warn(
-      { connectionId, held: book.held, moving: moving.length, rejected: rejected.length, placedElsewhere: placed },
-      'slot full (error 26); markets re-placed',
-    );
-    this.ctx.wantOn(moved);
-    const unplaced = moving.length - placed;
-    if (unplaced > 0) {
-      this.ctx.emit('unplaced', { count: unplaced, total: placement.unplaced, connectionId });
-    }
+    this.ctx.slotFull(this.host.connectionId, Array.from(this.host.book.heldTickers()), rejected.length);
   }
 }

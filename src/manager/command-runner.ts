@@ -11,7 +11,7 @@ import type { LiveConnection, OrderbookHost } from './live-connection';
 import { isEndOfGeneration } from './live-connection';
 import type { BackoffOptions } from '../internal/backoff';
 import { abortableWait, backoffDelay } from '../internal/backoff';
-import type { PoolContext } from './pool-context';
+import type { ResolvedManagerOptions } from './manager-options';
 import { commandBackoff } from './pool-context';
 import type { RateLimiter } from './rate-limiter';
 import type { CommandClient } from './timed-commands';
@@ -104,8 +104,14 @@ export class CommandRunner {
   }
 }
 
+/** What {@link commandRunnerPorts} reads of the pool. @internal */
+export interface CommandRunnerPool extends Omit<CommandRunnerPorts, 'backoff'> {
+  /** The command backoff derives from `reconnect` ({@link commandBackoff}). */
+  readonly options: Pick<ResolvedManagerOptions, 'reconnect'>;
+}
+
 /** The runner ports of a pool: a live view (pause state changes over time). @internal */
-export function commandRunnerPorts(ctx: PoolContext): CommandRunnerPorts {
+export function commandRunnerPorts(ctx: CommandRunnerPool): CommandRunnerPorts {
   return {
     clock: ctx.clock,
     commands: ctx.commands,

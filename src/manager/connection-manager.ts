@@ -30,7 +30,15 @@ import type { ConnectionManager } from './manager-api';
 import { MarketPlacer } from './market-placer';
 import type { ConnectionStats } from './connection-stats';
 import { HealthLoop } from './health-loop';
+import { summariseStartFailures, warnStartFailures } from './start-failure-summary';
+import { armStopDeadline, whenForced } from './stop-deadline';
+import { waitUntilReady } from './readiness';
+import type { ReadinessProbe, ReadyOptions } from './readiness';
+import type { StopOptions } from './stop-deadline';
+import { readBatchOptions, readIterateOptions } from './iterate-options';
+import type { BatchOptions, IterateOptions } from './iterate-options';
 import type { Logger } from '../ports/logger';
+import { validTickerChanges } from '../internal/ticker';
 
 export type { ConnectionManager } from './manager-api';
 
@@ -51,7 +59,11 @@ class PoolManager implements ConnectionManager {
   #startAbort: AbortController | undefined;
   #unsubscribeRegistry: (() => void) | undefined;
   #pump: Promise<void> | undefined;
+  /** Aborted when a `stop()` deadline or signal says to stop waiting for sockets to close. */
+  readonly #force = new AbortController();
   #degraded = false;
+  /** `start()` resolved: the registry's markets are placed (what `ready()` waits on is known). */
+  #started = false;
   readonly #pause = new PauseGate();
 
   constructor(options: ConnectionManagerOptions) {
@@ -61,6 +73,7 @@ class PoolManager implements ConnectionManager {
       capacity: o.queue.capacity,
       lowWaterMark: o.queue.lowWaterMark,
       policy: o.queue.overflow,
+      maxBytes: o.queue.maxBytes,
       onPause: () => this.#setPaused(true),
       onResume: () => this.#setPaused(false),
     });
@@ -128,7 +141,7 @@ class PoolManager implements ConnectionManager {
       },
       pausedSince: (epoch) => pause.pausedSince(epoch),
       whenResumed: (signal) => pause.whenResumed(signal),
-      placeUnplaced: () => this.#placer.placeUnplaced(),
+      marketsRejected: (tickers) => this.#placer.marketsRejected(tickers),
       dedupeWindow: (role) => (isGlobalRole(role) ? this.#dedupe.get(role) : undefined),
       createClient: (connectionId, generation) => this.#createClient(connectionId, generation),
       lifecycle: (message) => {
@@ -139,7 +152,7 @@ class PoolManager implements ConnectionManager {
         }
       },
       slotStateChanged: () => this.#checkDegraded(),
-      wantOn: (moved) => this.#placer.wantOn(moved),
+      slotFull: (connectionId, held, rejected) => this.#placer.slotFull(connectionId, held, rejected),
       retireSlot: (connectionId) => this.#placer.retire(connectionId),
     };
   }
@@ -186,9 +199,13 @@ class PoolManager implements ConnectionManager {
       });
       const healthy = this.#connectedCount();
       const required = this.#options.minHealthyConnections;
-      if (healthy < required) throw new PoolStartError(healthy, required, failures);
+      const { logger, url } = this.#options;
+      warnStartFailures(logger, failures, url, (id) => this.#slots[id - 1]!.role);
+      const summary = summariseStartFailures(failures, url);
+      if (healthy < required) throw new PoolStartError(healthy, required, failures, { summary });
       this.#state = 'running';
-      this.#options.logger.info({ healthy, required, failed: failures.length }, 'pool started');
+      if (failures.length === 0) logger.info({ healthy, required, failed: 0 }, 'pool started');
+      else logger.warn({ healthy, required, failed: failures.length }, `pool started partially: ${healthy} of ${this.#slots.length} connections up; ${summary}`);
       for (const failure of failures) this.#slots[failure.connectionId - 1]!.afterStartFailure(failure.error);
       const router = this.#options.router;
       if (router !== undefined) this.#pump = this.#runRouter(router);
@@ -197,6 +214,7 @@ class PoolManager implements ConnectionManager {
       this.#throwIfStopped(signal);
       this.#checkDegraded();
       this.#healthLoop.start();
+      this.#started = true;
     } catch (error) {
       await this.stop();
       if (signal?.aborted === true) throw signal.reason;
@@ -205,6 +223,22 @@ class PoolManager implements ConnectionManager {
       signal?.removeEventListener('abort', onAbort);
       this.#startAbort = undefined;
     }
+  }
+
+  ready(options?: ReadyOptions): Promise<void> {
+    const slots = this.#slots;
+    const isStopped = (): boolean => this.#stopping !== undefined;
+    const isStarted = (): boolean => this.#started;
+    const probe: ReadinessProbe = {
+      get stopped() {
+        return isStopped();
+      },
+      get started() {
+        return isStarted();
+      },
+      slots,
+    };
+    return waitUntilReady(probe, options, this.#options.clock);
   }
 
   #throwIfStopped(signal: AbortSignal | undefined): void {
@@ -224,9 +258,10 @@ class PoolManager implements ConnectionManager {
     this.#onChanges(changes);
   }
 
-  stop(): Promise<void> {
+  stop(options?: StopOptions): Promise<void> {
+    const disarm = armStopDeadline(options, this.#options.clock, this.#force);
     this.#stopping ??= this.#stop();
-    return this.#stopping;
+    return disarm === undefined ? this.#stopping : this.#stopping.finally(disarm);
   }
 
   async #stop(): Promise<void> {
@@ -240,7 +275,14 @@ class PoolManager implements ConnectionManager {
     this.#admission.close();
     this.#commands.close();
     this.#pause.close();
-    await Promise.all(this.#slots.map((slot) => slot.stop()));
+    const force = this.#force.signal;
+    const onForce = (): void => o.logger.warn({}, 'stop deadline reached: terminating the sockets still open');
+    force.addEventListener('abort', onForce, { once: true });
+    try {
+      await Promise.all(this.#slots.map((slot) => slot.stop(force)));
+    } finally {
+      force.removeEventListener('abort', onForce);
+    }
     try {
       await o.registry.stop?.();
     } catch (error) {
@@ -256,10 +298,12 @@ class PoolManager implements ConnectionManager {
   async #awaitPump(pump: Promise<void>): Promise<void> {
     // A router that never settles must not hang stop(): give it closeTimeoutMs to drain.
     const controller = new AbortController();
+    const forced = whenForced(this.#force.signal);
     try {
-      await Promise.race([pump, wait(this.#options.clock, this.#options.closeTimeoutMs, controller.signal)]);
+      await Promise.race([pump, wait(this.#options.clock, this.#options.closeTimeoutMs, controller.signal), forced.promise]);
     } finally {
       controller.abort();
+      forced.dispose();
     }
   }
 
@@ -269,14 +313,16 @@ class PoolManager implements ConnectionManager {
 
   // ---- output --------------------------------------------------------------------------------
 
-  messages(): AsyncIterableIterator<RawMessage> {
+  messages(options?: IterateOptions): AsyncIterableIterator<RawMessage> {
+    const { signal } = readIterateOptions(options);
     this.#checkConsumer();
-    return this.#queue.iterate();
+    return this.#queue.iterate(signal);
   }
 
-  batches(maxBatch?: number): AsyncIterableIterator<RawMessage[]> {
+  batches(maxBatchOrOptions?: number | BatchOptions): AsyncIterableIterator<RawMessage[]> {
+    const { maxBatch, signal } = readBatchOptions(maxBatchOrOptions);
     this.#checkConsumer();
-    return this.#queue.batches(maxBatch);
+    return this.#queue.batches(maxBatch, signal);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<RawMessage> {
@@ -314,7 +360,7 @@ class PoolManager implements ConnectionManager {
   readonly #onChanges = (changes: readonly MarketChange[]): void => {
     if (this.#state !== 'running') return;
     try {
-      this.#placer.apply(changes);
+      this.#placer.apply(validTickerChanges(changes, this.#options.logger));
     } catch (error) {
       this.#options.logger.error({ err: error }, 'applying market changes failed');
     }

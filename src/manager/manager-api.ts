@@ -6,6 +6,9 @@ import type { RawMessage } from '../raw-message';
 import type { ConnectionManagerEvents, ManagerEventName } from './manager-events';
 import type { ManagerHealth, ManagerState, ManagerStats } from './manager-stats';
 import type { ConnectionStats } from './connection-stats';
+import type { BatchOptions, IterateOptions } from './iterate-options';
+import type { ReadyOptions } from './readiness';
+import type { StopOptions } from './stop-deadline';
 
 /**
  * A running pool of Kalshi connections, read as one `AsyncIterable<RawMessage>`.
@@ -21,15 +24,47 @@ export interface ConnectionManager extends AsyncIterable<RawMessage>, AsyncDispo
    * @throws {StateError} called twice. @throws {ClosedError} after (or during) `stop()`.
    */
   start(signal?: AbortSignal): Promise<void>;
-  /** Stop taking changes, cancel reconnects, close every socket, end the iterable after what is queued. Idempotent. */
-  stop(): Promise<void>;
   /**
-   * The message stream (single consumer). Breaking out does not stop the pool.
-   * @throws {StateError} with a router, or while another consumer reads. @throws {ClosedError} after `stop()`.
+   * Resolves once the pool streams everything it was asked for: every placed orderbook market subscribed
+   * and its snapshot received (queued for you), and every global channel (ticker, trade, lifecycle)
+   * subscribed. `start()` resolves earlier, once the markets are placed. Connections that gave up (`failed`)
+   * and markets left unplaced are not waited for. Call it after (or while) `start()`; it does not consume
+   * messages, so with `overflow: 'pause'` read the stream meanwhile or the snapshots may not fit.
+   * See docs/lifecycle.md "Ready".
+   * @throws {NotReadyError} (rejects) after `timeoutMs` (`reason: 'timeout'`), when `signal` aborts
+   * (`'aborted'`) or when the manager stops (`'stopped'`); the pool itself keeps running on timeout and abort.
+   * @throws {ConfigError} at once on bad options.
+   * @example
+   * await manager.start();
+   * await manager.ready({ timeoutMs: 30_000 });
    */
-  messages(): AsyncIterableIterator<RawMessage>;
-  /** Like {@link messages} but yields arrays of up to `maxBatch` queued messages. @default maxBatch 512 */
-  batches(maxBatch?: number): AsyncIterableIterator<RawMessage[]>;
+  ready(options?: ReadyOptions): Promise<void>;
+  /**
+   * Stop taking changes, cancel reconnects, close every socket, end the iterable after what is queued.
+   * Idempotent. Each socket gets up to `closeTimeoutMs` to close cleanly; `deadlineMs` or `signal` cut that
+   * short and terminate the sockets still open (the returned promise then settles soon after).
+   * @throws {ConfigError} at once on bad options.
+   * @example
+   * await manager.stop({ deadlineMs: 2_000 });
+   */
+  stop(options?: StopOptions): Promise<void>;
+  /**
+   * The message stream (single consumer). Breaking out, or aborting `options.signal`, ends this loop
+   * without stopping the pool; what is still queued stays for the next consumer.
+   * @throws {StateError} with a router, or while another consumer reads. @throws {ClosedError} after `stop()`.
+   * @throws {ConfigError} when `signal` is not an AbortSignal.
+   * @example
+   * const controller = new AbortController();
+   * for await (const m of manager.messages({ signal: controller.signal })) handle(m);
+   */
+  messages(options?: IterateOptions): AsyncIterableIterator<RawMessage>;
+  /**
+   * Like {@link messages} but yields arrays of up to `maxBatch` queued messages; takes `maxBatch` or
+   * `{ maxBatch, signal }`.
+   * @default maxBatch 512
+   * @throws as {@link messages}; {ConfigError} on a bad `maxBatch`.
+   */
+  batches(maxBatchOrOptions?: number | BatchOptions): AsyncIterableIterator<RawMessage[]>;
   /** Plain snapshot: connections by state and role, placement, queue depth, healthy vs required. */
   health(): ManagerHealth;
   /** Plain snapshot of counters. */

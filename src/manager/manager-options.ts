@@ -87,6 +87,13 @@ export interface QueueOptions {
   readonly lowWaterMark?: number;
   /** What happens when full. @default 'pause' */
   readonly overflow?: OverflowPolicy;
+  /**
+   * Optional byte budget: raw frame bytes held at most (integer >= 1), counted from each frame's byte length.
+   * Reaching it applies `overflow` exactly as reaching `capacity` does; with `pause`, reading resumes once the
+   * queue is down to half of it (and to `lowWaterMark` messages). See docs/backpressure.md.
+   * @default undefined (no byte budget: only `capacity` bounds the queue)
+   */
+  readonly maxBytes?: number | undefined;
 }
 
 /** Client options the manager passes to every `createKalshiClient` (url, signer and id are its own). */
@@ -129,7 +136,7 @@ export interface ManagerCommonOptions {
   /**
    * pino-shaped logger (`debug/info/warn/error(fields, msg)`), used by the manager and every client it
    * builds. Fields are structured (`connectionId`, `role`, `sid`, `attempt`, `delayMs`, `code`); key material
-   * is never logged. Identical warnings and errors are rate-limited (once per 10 s, then a `{ suppressed }`
+   * is never logged. Identical warnings and errors are rate-limited (once per 10 s, then a `{ suppressed, connectionIds }`
    * summary) so a reconnect storm cannot flood it.
    * @default silentLogger
    */
@@ -181,7 +188,7 @@ export interface ResolvedManagerOptions {
   readonly repair: Required<RepairOptions>;
   readonly redundant: 'dedupe' | 'all';
   readonly dedupeWindow: number;
-  readonly queue: Required<QueueOptions>;
+  readonly queue: Required<Omit<QueueOptions, 'maxBytes'>> & { readonly maxBytes: number | undefined };
   readonly healthCheck: Required<HealthCheckOptions>;
   readonly closeTimeoutMs: number;
   readonly clock: Clock;
@@ -252,6 +259,8 @@ export const managerDefaults = Object.freeze({
     lowWaterMark: 5_000,
     /** Stop reading the sockets when full. */
     overflow: 'pause' as OverflowPolicy,
+    /** No byte budget. */
+    maxBytes: undefined as number | undefined,
   }),
   /** Health loop. */
   healthCheck: Object.freeze({
@@ -383,6 +392,7 @@ export function resolveManagerOptions(options: ConnectionManagerOptions): Resolv
     capacity,
     lowWaterMark: readNumber(q['lowWaterMark'], lowDefault, 'queue.lowWaterMark', INT),
     overflow: readOneOf<OverflowPolicy>(q['overflow'], d.queue.overflow, 'queue.overflow', ['pause', 'drop-oldest', 'drop-newest']),
+    maxBytes: q['maxBytes'] === undefined ? d.queue.maxBytes : readNumber(q['maxBytes'], 0, 'queue.maxBytes', { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER }),
   });
   if (queue.lowWaterMark >= queue.capacity) {
     throw new ConfigError('queue.lowWaterMark', `must be < queue.capacity (${queue.capacity}), got ${queue.lowWaterMark}`);

@@ -7,9 +7,12 @@
  * Local drops are flagged exactly: each drop adds to a pending count for its stream
  * (connection + sid), and the next message of that stream *after* the drop carries it as
  * `seqGap`/`gapSize`. One total counter keeps the no-drop path at a single comparison.
+ * An optional byte budget (`maxBytes`, summed from each frame's raw byte length) applies the same policy as
+ * the count limit; off, it is `Infinity`, so the hot path keeps one addition and one comparison.
  * @internal
  */
 import { ConfigError, StateError } from '../errors';
+import { readNumber } from '../internal/validate';
 import type { RawMessage } from '../raw-message';
 import type { PoolMessage } from './pool-message';
 
@@ -20,6 +23,12 @@ export type OverflowPolicy = 'pause' | 'drop-oldest' | 'drop-newest';
 export interface OutputQueueOptions {
   /** Messages held before the policy applies (integer >= 1). */
   readonly capacity: number;
+  /**
+   * Raw frame bytes held before the policy applies (integer >= 1); `undefined` = no byte budget. With `pause`,
+   * reading resumes once the queue holds at most half of it (and no more than `lowWaterMark` messages).
+   * @default undefined
+   */
+  readonly maxBytes?: number | undefined;
   /** With `pause`: resume once the queue drains down to this many (integer, 0 <= x < capacity). */
   readonly lowWaterMark: number;
   /** Overflow policy. */
@@ -54,6 +63,8 @@ const DONE_PROMISE: Promise<Result> = Promise.resolve(DONE);
  */
 export class OutputQueue {
   readonly #capacity: number;
+  readonly #maxBytes: number;
+  readonly #lowWaterBytes: number;
   readonly #lowWaterMark: number;
   readonly #policy: OverflowPolicy;
   readonly #onPause: (() => void) | undefined;
@@ -67,6 +78,7 @@ export class OutputQueue {
   #mask: number;
   #head = 0;
   #size = 0;
+  #bytes = 0;
 
   #dropped = 0;
   #discarded = 0;
@@ -84,8 +96,10 @@ export class OutputQueue {
   #waiting: Promise<Result> | null = null;
   #resolve: ((result: Result) => void) | null = null;
   #reject: ((error: Error) => void) | null = null;
+  // The consumer's AbortSignal listener, removed whenever the consumer goes away.
+  #unlisten: (() => void) | null = null;
 
-  /** @throws {ConfigError} when capacity, lowWaterMark or policy is invalid. */
+  /** @throws {ConfigError} when capacity, lowWaterMark, maxBytes or policy is invalid. */
   constructor(options: OutputQueueOptions) {
     const { capacity, lowWaterMark, policy } = options;
     if (!Number.isSafeInteger(capacity) || capacity < 1) {
@@ -98,6 +112,8 @@ export class OutputQueue {
       throw new ConfigError('queue.policy', `must be 'pause', 'drop-oldest' or 'drop-newest', got ${String(policy)}`);
     }
     this.#capacity = capacity;
+    this.#maxBytes = readNumber(options.maxBytes, Infinity, 'queue.maxBytes', { integer: true, min: 1, infinite: true });
+    this.#lowWaterBytes = Math.floor(this.#maxBytes / 2);
     this.#lowWaterMark = lowWaterMark;
     this.#policy = policy;
     this.#onPause = options.onPause;
@@ -115,6 +131,11 @@ export class OutputQueue {
   /** Messages queued now. */
   get size(): number {
     return this.#size;
+  }
+
+  /** Raw frame bytes queued now. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /** Messages discarded by the overflow policy so far. */
@@ -143,12 +164,17 @@ export class OutputQueue {
       this.#discarded++;
       return;
     }
-    if (this.#size >= this.#capacity) {
+    const length = message.data.byteLength;
+    if (this.#size >= this.#capacity || (this.#size !== 0 && this.#bytes + length > this.#maxBytes)) {
       if (this.#policy === 'drop-newest') {
         this.#drop(message);
         return;
       }
-      if (this.#policy === 'drop-oldest') this.#drop(this.#take());
+      if (this.#policy === 'drop-oldest') {
+        // Evict until it fits; an empty queue always takes the message, however large.
+        do this.#drop(this.#take());
+        while (this.#size !== 0 && (this.#size >= this.#capacity || this.#bytes + length > this.#maxBytes));
+      }
     }
     if (this.#pendingTotal !== 0 && this.#flagOnPush) this.#applyPending(message);
     if (this.#resolve !== null) {
@@ -160,7 +186,8 @@ export class OutputQueue {
     if (this.#size === this.#ring.length) this.#grow();
     this.#ring[(this.#head + this.#size) & this.#mask] = message;
     this.#size++;
-    if (!this.#paused && this.#size >= this.#capacity && this.#policy === 'pause') {
+    this.#bytes += length;
+    if (!this.#paused && (this.#size >= this.#capacity || this.#bytes >= this.#maxBytes) && this.#policy === 'pause') {
       this.#paused = true;
       this.#onPause?.();
     }
@@ -171,7 +198,7 @@ export class OutputQueue {
     if (this.#ended) return;
     this.#ended = true;
     if (this.#resolve !== null) {
-      this.#consumer = 0;
+      this.#dropConsumer();
       this.#settle(DONE);
     }
   }
@@ -188,11 +215,12 @@ export class OutputQueue {
     this.#ring.fill(undefined);
     this.#head = 0;
     this.#size = 0;
+    this.#bytes = 0;
     this.#pendingDrops.clear();
     this.#pendingTotal = 0;
     const reject = this.#reject;
     if (reject !== null) {
-      this.#consumer = 0;
+      this.#dropConsumer();
       this.#waiting = this.#resolve = this.#reject = null;
       reject(error);
     }
@@ -200,10 +228,12 @@ export class OutputQueue {
 
   /**
    * The consumer's view: one message per step. Breaking out keeps the queue's contents.
+   * @param signal - aborting it ends the iteration like `return()`: a waiting `next()` resolves done, the
+   * queue keeps its contents and the next consumer may start.
    * @throws {StateError} when another iterator or batch iterator is active.
    */
-  iterate(): AsyncIterableIterator<RawMessage> {
-    return this.#open(0) as AsyncIterableIterator<RawMessage>;
+  iterate(signal?: AbortSignal): AsyncIterableIterator<RawMessage> {
+    return this.#open(0, signal) as AsyncIterableIterator<RawMessage>;
   }
 
   /**
@@ -211,14 +241,17 @@ export class OutputQueue {
    * @param maxBatch - largest array yielded. @default 512
    * @throws {StateError} when another consumer is active. @throws {ConfigError} on a bad `maxBatch`.
    */
-  batches(maxBatch: number = DEFAULT_MAX_BATCH): AsyncIterableIterator<RawMessage[]> {
+  batches(maxBatch: number = DEFAULT_MAX_BATCH, signal?: AbortSignal): AsyncIterableIterator<RawMessage[]> {
     if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) {
       throw new ConfigError('maxBatch', `must be an integer >= 1, got ${String(maxBatch)}`);
     }
-    return this.#open(maxBatch) as AsyncIterableIterator<RawMessage[]>;
+    return this.#open(maxBatch, signal) as AsyncIterableIterator<RawMessage[]>;
   }
 
-  #open(maxBatch: number): AsyncIterableIterator<Item> {
+  #open(maxBatch: number, signal: AbortSignal | undefined): AsyncIterableIterator<Item> {
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new ConfigError('signal', 'must be an AbortSignal');
+    }
     if (this.#consumer !== 0) {
       throw new StateError('the message stream already has a consumer; only one iterator may read at a time');
     }
@@ -230,7 +263,26 @@ export class OutputQueue {
       return: () => this.#release(token),
       [Symbol.asyncIterator]: () => iterator,
     };
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        this.#consumer = 0;
+      } else {
+        const onAbort = (): void => void this.#release(token);
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.#unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
+    }
     return iterator;
+  }
+
+  /** The consumer is gone (released, ended, failed): forget it and its signal listener. */
+  #dropConsumer(): void {
+    this.#consumer = 0;
+    const unlisten = this.#unlisten;
+    if (unlisten !== null) {
+      this.#unlisten = null;
+      unlisten();
+    }
   }
 
   #next(token: number): Promise<Result> {
@@ -239,11 +291,11 @@ export class OutputQueue {
       return Promise.resolve({ done: false, value: this.#maxBatch === 0 ? this.#deliver() : this.#batch() });
     }
     if (this.#error !== null) {
-      this.#consumer = 0;
+      this.#dropConsumer();
       return Promise.reject(this.#error);
     }
     if (this.#ended) {
-      this.#consumer = 0;
+      this.#dropConsumer();
       return DONE_PROMISE;
     }
     // A second next() before the first settled (not done by for-await): queue it behind the first.
@@ -257,7 +309,7 @@ export class OutputQueue {
 
   #release(token: number): Promise<Result> {
     if (token === this.#consumer) {
-      this.#consumer = 0;
+      this.#dropConsumer();
       if (this.#resolve !== null) this.#settle(DONE);
     }
     return DONE_PROMISE;
@@ -275,6 +327,7 @@ export class OutputQueue {
     this.#ring[this.#head] = undefined;
     this.#head = (this.#head + 1) & this.#mask;
     this.#size--;
+    this.#bytes -= message.data.byteLength;
     return message;
   }
 
@@ -282,7 +335,7 @@ export class OutputQueue {
   #deliver(): PoolMessage {
     const message = this.#take();
     if (this.#pendingTotal !== 0 && !this.#flagOnPush) this.#applyPending(message);
-    if (this.#paused && this.#size <= this.#lowWaterMark) {
+    if (this.#paused && this.#size <= this.#lowWaterMark && this.#bytes <= this.#lowWaterBytes) {
       this.#paused = false;
       this.#onResume?.();
     }

@@ -19,6 +19,13 @@ export interface PlacementOptions {
   readonly capacity: number;
 }
 
+/**
+ * The read-only half of {@link Placement}: what slots read for `health()`. Changes go through
+ * `MarketPlacer`, the one owner of placement (docs/architecture.md).
+ * @internal
+ */
+export type PlacementView = Pick<Placement, 'placed' | 'unplaced' | 'slotOf' | 'load' | 'capacityOf' | 'isDisabled' | 'marketsOf'>;
+
 /** Returned by the internal picker when no slot has room. */
 const NONE = -1;
 

@@ -13,7 +13,7 @@ import type { ConnectionManagerEvents } from './manager-events';
 import type { ManagerCounters } from './manager-stats';
 import type { ResolvedManagerOptions } from './manager-options';
 import type { OutputQueue } from './output-queue';
-import type { Placement } from './placement';
+import type { PlacementView } from './placement';
 import type { RateLimiter } from './rate-limiter';
 
 /** Emits one manager event. @internal */
@@ -33,7 +33,8 @@ export interface PoolContext {
   readonly admission: RateLimiter;
   /** Pool-wide command limiter (subscribes, updates, repairs). */
   readonly commands: RateLimiter;
-  readonly placement: Placement;
+  /** Read-only: every placement change goes through `MarketPlacer` (the methods below). */
+  readonly placement: PlacementView;
   readonly emit: EmitEvent;
   /** True once `start()` passed its health check and until `stop()`. */
   readonly running: boolean;
@@ -50,8 +51,8 @@ export interface PoolContext {
    * paused cannot see its reply. Rejects with the signal's reason on abort; leaves no listener.
    */
   whenResumed(signal: AbortSignal): Promise<void>;
-  /** Room was freed on some slot: place unplaced markets there and flush. */
-  placeUnplaced(): void;
+  /** The server rejected these markets for good: the placement owner drops them and reuses the room. */
+  marketsRejected(tickers: readonly string[]): void;
   /** The dedupe window of a redundant role, if any. */
   dedupeWindow(role: SlotRole): DedupeWindow | undefined;
   /** Builds the client of one slot generation. */
@@ -60,8 +61,8 @@ export interface PoolContext {
   lifecycle(message: RawMessage): void;
   /** A slot connected or lost its connection (for the degraded check). */
   slotStateChanged(): void;
-  /** Markets moved to other slots: want them there and flush. */
-  wantOn(moved: ReadonlyMap<number, readonly string[]>): void;
+  /** Error 26: slot `connectionId` is full at the markets it holds; the placement owner moves the rest. */
+  slotFull(connectionId: number, held: readonly string[], rejected: number): void;
   /** A slot gave up for good (circuit breaker): re-place its markets elsewhere. */
   retireSlot(connectionId: number): void;
 }
@@ -73,7 +74,7 @@ export { abortableWait as wait, backoffDelay } from '../internal/backoff';
  * `min(500 ms, reconnect.initialDelayMs)`, doubling, capped at `min(30 s, reconnect.maxDelayMs)`.
  * @internal
  */
-export function commandBackoff(options: ResolvedManagerOptions): BackoffOptions {
+export function commandBackoff(options: Pick<ResolvedManagerOptions, 'reconnect'>): BackoffOptions {
   const r = options.reconnect;
   return { initialDelayMs: Math.min(500, r.initialDelayMs), maxDelayMs: Math.min(30_000, r.maxDelayMs), factor: 2, randomize: r.randomize };
 }

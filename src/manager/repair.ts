@@ -6,11 +6,14 @@
  * @internal
  */
 import { ClosedError, CommandRejectedError } from '../errors';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
 import type { OrderbookHost } from './live-connection';
 import type { CommandRunner } from './command-runner';
 import { REPAIR_HOLD_MS, reactionToError } from './error-reactions';
 import type { RepairOutcome } from './manager-events';
-import type { PoolContext } from './pool-context';
+import type { ManagerCounters } from './manager-stats';
+import type { EmitEvent } from './pool-context';
 import { wait } from './pool-context';
 
 /** Pause before the one retry of a failed repair. */
@@ -21,6 +24,25 @@ function isTerminal(error: unknown): boolean {
   return reactionToError(error, 'repair').kind === 'resubscribe';
 }
 
+/** What {@link SidRepair} needs of its orderbook slot. @internal */
+export type SidRepairHost = Pick<OrderbookHost, 'connectionId' | 'book' | 'live' | 'resubscribe'>;
+
+/** The command steps {@link SidRepair} uses. @internal */
+export type SidRepairRunner = Pick<CommandRunner, 'run' | 'holdAll'>;
+
+/** What {@link SidRepair} needs from its pool. @internal */
+export interface SidRepairPool {
+  readonly options: { readonly repair: { readonly enabled: boolean; readonly batchSize: number } };
+  /** Times the pause before the one retry. */
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** `stats().repairs`. */
+  readonly counters: Pick<ManagerCounters, 'repairsOk' | 'repairsFailed' | 'repairsSkipped'>;
+  readonly emit: EmitEvent;
+  /** True once `stop()` was called. */
+  readonly stopped: boolean;
+}
+
 /** Schedules and runs repairs of one orderbook slot's sid. @internal */
 export class SidRepair {
   #running = false;
@@ -29,9 +51,9 @@ export class SidRepair {
   #deferred: number | undefined;
 
   constructor(
-    private readonly host: OrderbookHost,
-    private readonly ctx: PoolContext,
-    private readonly runner: CommandRunner,
+    private readonly host: SidRepairHost,
+    private readonly ctx: SidRepairPool,
+    private readonly runner: SidRepairRunner,
   ) {}
 
   /** True while a repair runs. */

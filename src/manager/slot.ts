@@ -27,6 +27,7 @@ import { SnapshotWatch } from './snapshot-watch';
 import { TimedCommands } from './timed-commands';
 import { kalshiReaction } from './error-reactions';
 import { CommandRunner, commandRunnerPorts } from './command-runner';
+import { whenForced } from './stop-deadline';
 
 /** One connection slot of the pool. @internal */
 export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
@@ -333,8 +334,8 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
 
   // ---- stop and health -----------------------------------------------------------------------
 
-  /** Cancel dials and reconnects, close the client (terminate after `closeTimeoutMs`). */
-  async stop(): Promise<void> {
+  /** Cancel dials and reconnects, close the client (terminate after `closeTimeoutMs`, or once `force` aborts). */
+  async stop(force?: AbortSignal): Promise<void> {
     this.#firstDial?.abort(new ClosedError('the pool is stopping', { connectionId: this.connectionId }));
     await this.#dialing;
     await this.#reconnect.cancel();
@@ -342,19 +343,23 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
     this.#state = 'stopped';
     if (client === undefined) return;
     this.#endGeneration(client);
-    await this.#closeClient(client);
+    await this.#closeClient(client, force);
   }
 
-  async #closeClient(client: Client): Promise<void> {
+  async #closeClient(client: Client, force: AbortSignal | undefined): Promise<void> {
     const { clock } = this.#ctx;
     let timer: TimerHandle | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = clock.setTimeout(resolve, this.#ctx.options.closeTimeoutMs);
     });
+    const forced = force === undefined ? undefined : whenForced(force);
     try {
-      await Promise.race([client.close().catch(() => undefined), timeout]);
+      const waits = [client.close().catch(() => undefined), timeout];
+      if (forced !== undefined) waits.push(forced.promise);
+      await Promise.race(waits);
     } finally {
       clock.clearTimeout(timer);
+      forced?.dispose();
       client.terminate();
     }
   }
@@ -398,6 +403,22 @@ export class Slot implements ReconnectTarget, OrderbookHost, HealthCheckedSlot {
     );
     this.#repair.request(sid);
     return sid;
+  }
+
+  /**
+   * For `manager.ready()`: why this slot does not stream all it should yet, or `undefined` when it does.
+   * A slot that gave up is not waited for (its markets were moved; `health()` shows it as `failed`).
+   */
+  notReadyReason(): string | undefined {
+    if (this.#state === 'failed') return undefined;
+    if (this.#isOrderbook) {
+      if (this.#ctx.placement.load(this.connectionId) === 0 && this.#book.wanted === 0) return undefined;
+      if (this.#state !== 'open') return this.#state;
+      if (this.#book.sid === undefined || !this.#book.inSync()) return `subscribing (${this.#book.held}/${this.#book.wanted} markets held)`;
+      return this.snapshots.short ? 'waiting for snapshots' : undefined;
+    }
+    if (this.#state !== 'open') return this.#state;
+    return this.#role.sid === undefined ? 'subscribing' : undefined;
   }
 
   /** Snapshot for `health()`. */

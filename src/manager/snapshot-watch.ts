@@ -36,6 +36,11 @@ export class SnapshotWatch {
     }
   }
 
+  /** True while acknowledged markets still wait for snapshots (read without closing the window, for `ready()`). */
+  get short(): boolean {
+    return this.#open && this.received - this.#baseline < this.#expected;
+  }
+
   /** True while acknowledged markets still wait for snapshots. */
   get waiting(): boolean {
     return this.#open;

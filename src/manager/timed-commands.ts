@@ -23,7 +23,8 @@ export interface CommandTimingContext {
   readonly clock: Pick<Clock, 'now'>;
   /** `stats().commands`: counted here, beside the `command` event, so the two cannot disagree. */
   readonly counters: CommandCounters;
-  readonly logger: Logger;
+  /** Rejections are logged at warn. */
+  readonly logger: Pick<Logger, 'warn'>;
   readonly emit: EmitEvent;
 }
 

@@ -8,6 +8,7 @@ import { createMarketFilter } from './market-filter';
 import type { PagerContext, RetryPolicy } from './rest-pager';
 import { fetchOpenMarkets } from './rest-pager';
 import { raceSignal } from '../internal/backoff';
+import { isValidTicker, noteDroppedTicker } from '../internal/ticker';
 import type { KalshiRestRegistryOptions, RestMarket } from './rest-registry-options';
 import { resolveRestRegistryOptions, restRegistryDefaults } from './rest-registry-options';
 
@@ -98,6 +99,10 @@ export function createKalshiRestRegistry(options: KalshiRestRegistryOptions): Ka
     touched ??= new Map();
     try {
       await fetchOpenMarkets(context, policy, signal, (market) => {
+        if (!isValidTicker(market.ticker)) {
+          noteDroppedTicker(logger, 'kalshi rest registry: GET /markets', market.ticker);
+          return;
+        }
         nextSeen?.set(market.ticker, market);
         if (filter.acceptsMarket(market)) next.add(market.ticker);
       });
@@ -179,9 +184,13 @@ export function createKalshiRestRegistry(options: KalshiRestRegistryOptions): Ka
       .finally(schedule);
   }
 
+  function dropLifecycleTicker(ticker: string): void {
+    noteDroppedTicker(logger, 'kalshi rest registry: lifecycle frame', ticker);
+  }
+
   function applyLifecycle(message: RawMessage): void {
     if (stopping !== undefined) return;
-    const change = readLifecycleChange(message);
+    const change = readLifecycleChange(message, dropLifecycleTicker);
     if (change === undefined) return;
     const { ticker } = change;
     // Before the first load, remember decisions too: the coming snapshot may predate them.

@@ -1,3 +1,4 @@
+import { isValidTicker } from '../internal/ticker';
 import type { RawMessage } from '../raw-message';
 
 /** What a `market_lifecycle_v2` frame means for the market set. */
@@ -31,9 +32,14 @@ function stringField(object: unknown, key: string): string | undefined {
 /**
  * Reads a lifecycle frame. Returns undefined for frames that do not change the set: other types
  * (`event_lifecycle`, `event_fee_update`), other event types (`close_date_updated`, `metadata_updated`, …),
- * and malformed frames. Parsing JSON here is fine: lifecycle frames are rare and off the hot path.
+ * and malformed frames. A market ticker that fails `isValidTicker` (1-128 characters of `A-Z a-z 0-9 - . _`)
+ * is reported to `onInvalidTicker` and the frame ignored, so a server cannot grow the registry and the
+ * placement with arbitrary strings. Parsing JSON here is fine: lifecycle frames are rare and off the hot path.
  */
-export function readLifecycleChange(message: RawMessage): LifecycleChange | undefined {
+export function readLifecycleChange(
+  message: RawMessage,
+  onInvalidTicker?: (ticker: string) => void,
+): LifecycleChange | undefined {
   if (message.type !== 'market_lifecycle_v2') return undefined;
   let frame: unknown;
   try {
@@ -47,6 +53,10 @@ export function readLifecycleChange(message: RawMessage): LifecycleChange | unde
   if (eventType === undefined || ticker === undefined) return undefined;
   const action = Object.hasOwn(actions, eventType) ? actions[eventType] : undefined;
   if (action === undefined) return undefined;
+  if (!isValidTicker(ticker)) {
+    onInvalidTicker?.(ticker);
+    return undefined;
+  }
   const metadata = typeof msg === 'object' && msg !== null ? (msg as { additional_metadata?: unknown }).additional_metadata : undefined;
   const eventTicker = stringField(msg, 'event_ticker') ?? stringField(metadata, 'event_ticker');
   return { action, ticker, eventTicker, eventType };

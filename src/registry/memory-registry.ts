@@ -3,9 +3,10 @@
  * step with Kalshi's lifecycle frames (created/activated add, deactivated/determined/settled remove).
  * @packageDocumentation
  */
+import { isValidTicker } from '../internal/ticker';
 import type { MarketChange, MarketChangeListener, Registry } from '../ports/registry';
 import type { RawMessage } from '../raw-message';
-import { scanEnvelope } from '../protocol/kalshi/envelope-scanner';
+import { readLifecycleChange } from './lifecycle-event';
 
 /** The in-memory registry's own API on top of {@link Registry}. */
 export interface MemoryRegistry extends Registry {
@@ -15,19 +16,18 @@ export interface MemoryRegistry extends Registry {
   markets(): string[];
   /** Whether `ticker` is held. */
   has(ticker: string): boolean;
-  /** Add markets; listeners hear the ones that were new. */
+  /**
+   * Tickers refused so far (from `initial`, `add` or lifecycle frames): not 1-128 characters of
+   * `A-Z a-z 0-9 - . _` (see docs/security.md). They are dropped, never thrown.
+   */
+  readonly droppedTickers: number;
+  /** Add markets; listeners hear the ones that were new. Invalid tickers are dropped and counted in `droppedTickers`. */
   add(...tickers: string[]): void;
   /** Remove markets; listeners hear the ones that were held. */
   remove(...tickers: string[]): void;
   /** Apply a lifecycle frame (the manager calls this for every `market_lifecycle_v2` frame). */
   onLifecycle(message: RawMessage): void;
 }
-
-/** Lifecycle event types that make a market wanted / unwanted (docs/protocol.md "Data frames"). */
-const ADD_EVENTS: ReadonlySet<string> = new Set(['created', 'activated']);
-const REMOVE_EVENTS: ReadonlySet<string> = new Set(['deactivated', 'determined', 'settled']);
-
-const decoder = new TextDecoder();
 
 /**
  * Creates an in-memory registry.
@@ -38,8 +38,16 @@ const decoder = new TextDecoder();
  * registry.add('KXETHD-26NOV2317-T3999.99'); // subscribed in the next batch
  */
 export function createMemoryRegistry(initial: Iterable<string> = []): MemoryRegistry {
-  const held = new Set<string>(initial);
+  const held = new Set<string>();
   const listeners = new Set<MarketChangeListener>();
+  let droppedTickers = 0;
+  const drop = (): void => {
+    droppedTickers++;
+  };
+  for (const ticker of initial) {
+    if (isValidTicker(ticker)) held.add(ticker);
+    else drop();
+  }
 
   function publish(changes: MarketChange[]): void {
     if (changes.length === 0) return;
@@ -50,6 +58,10 @@ export function createMemoryRegistry(initial: Iterable<string> = []): MemoryRegi
     const changes: MarketChange[] = [];
     for (const ticker of tickers) {
       if (held.has(ticker)) continue;
+      if (!isValidTicker(ticker)) {
+        drop();
+        continue;
+      }
       held.add(ticker);
       changes.push({ kind: 'added', ticker });
     }
@@ -66,26 +78,19 @@ export function createMemoryRegistry(initial: Iterable<string> = []): MemoryRegi
   }
 
   function onLifecycle(message: RawMessage): void {
-    if (message.type !== 'market_lifecycle_v2') return; // event_lifecycle carries no market
-    // Lifecycle frames are rare, so parsing their msg is fine here (never on the hot path).
-    const scan = scanEnvelope(message.data);
-    if (!scan.ok || scan.msgStart < 0) return;
-    let msg: unknown;
-    try {
-      msg = JSON.parse(decoder.decode(message.data.subarray(scan.msgStart, scan.msgEnd)));
-    } catch {
-      return;
-    }
-    if (typeof msg !== 'object' || msg === null) return;
-    const { market_ticker: ticker, event_type: eventType } = msg as Record<string, unknown>;
-    if (typeof ticker !== 'string' || typeof eventType !== 'string') return;
-    if (ADD_EVENTS.has(eventType)) add(ticker);
-    else if (REMOVE_EVENTS.has(eventType)) remove(ticker);
+    // created/activated add, deactivated/determined/settled remove (docs/protocol.md "Data frames").
+    const change = readLifecycleChange(message, drop);
+    if (change === undefined) return;
+    if (change.action === 'add') add(change.ticker);
+    else remove(change.ticker);
   }
 
   return {
     get size() {
       return held.size;
+    },
+    get droppedTickers() {
+      return droppedTickers;
     },
     markets: () => [...held],
     has: (ticker) => held.has(ticker),

@@ -75,7 +75,7 @@ export interface UserDataManagerOptions {
   /** Per-account reconnect backoff (the pool's). @default managerDefaults.reconnect */
   readonly reconnect?: ReconnectOptions;
   /** Output queue (the pool's, same overflow policies). @default { capacity: 10000, lowWaterMark: 5000, overflow: 'pause' } */
-  readonly queue?: QueueOptions;
+  readonly queue?: Omit<QueueOptions, 'maxBytes'>;
   /** Per-account health loop. @default { intervalMs: 60000, failuresBeforeDegraded: 3 } */
   readonly healthCheck?: UserDataHealthCheckOptions;
   /** Fill backfill and positions snapshot. */
@@ -141,7 +141,7 @@ export interface ResolvedUserDataOptions {
   readonly reconcileIntervalMs: number;
   readonly admission: Required<AdmissionOptions>;
   readonly reconnect: Required<ReconnectOptions>;
-  readonly queue: Required<QueueOptions>;
+  readonly queue: Required<Omit<QueueOptions, 'maxBytes'>>;
   readonly healthCheck: Required<UserDataHealthCheckOptions>;
   readonly backfill: Required<BackfillOptions>;
   readonly client: ManagerClientOptions;

@@ -1,10 +1,13 @@
-import { createConnectionManager, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
+import { createConnectionManager, createMemoryRegistry } from 'kalshi-ws-pool';
 import type { ConnectionManager } from 'kalshi-ws-pool';
 import { createBookStore, createKalshiRestBookFetcher, formatPrice, formatSize } from 'kalshi-ws-pool/books';
 import type { BookStore } from 'kalshi-ws-pool/books';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator } from 'kalshi-ws-pool/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { bookMismatches } from '../../helpers/books';
+import { consume, signerFor, stopReadClose } from '../../helpers/simulator';
+import { closeAfterEach, closeAfterTest } from '../../helpers/teardown';
 
 interface Rig {
   sim: Simulator;
@@ -14,17 +17,15 @@ interface Rig {
 }
 
 let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+closeAfterEach();
 
+/** Simulator, manager and book store; closed after the test. */
 async function startRig(markets = 400): Promise<Rig> {
   const sim = await startSimulator({ markets, pingIntervalMs: 0, traffic: { orderbookDeltasPerSecond: 3_000 } });
   const registry = createMemoryRegistry(sim.markets);
   const manager = createConnectionManager({
     url: sim.url,
-    signer: createKalshiSigner({ keyId: sim.credentials!.keyId, privateKey: sim.credentials!.privateKeyPem }),
+    signer: signerFor(sim),
     registry,
     layout: { ticker: 0, trade: 0, lifecycle: 1, orderbook: 4 },
     minHealthyConnections: 5,
@@ -36,37 +37,18 @@ async function startRig(markets = 400): Promise<Rig> {
   const books = createBookStore({ staleAfterMs: 60_000 });
   manager.on('disconnected', (e) => books.invalidateConnection(e.connectionId));
   await manager.start();
-  const reading = (async () => {
-    for await (const message of manager) books.apply(message);
-  })();
-  return {
+  const reading = consume(manager, (message) => books.apply(message));
+  return closeAfterTest({
     sim,
     manager,
     books,
-    async close() {
-      await manager.stop();
-      await reading;
-      books.close();
-      await sim.close();
-    },
-  };
+    close: () => stopReadClose(manager, reading, books, sim),
+  });
 }
 
 /** Every open simulator market has a live book equal to the simulator's own book. */
 function expectEqualBooks(r: Rig): void {
-  const wrong: string[] = [];
-  for (const ticker of r.sim.markets) {
-    const entry = r.books.get(ticker);
-    const truth = r.sim.book(ticker)!;
-    if (entry?.state !== 'live') {
-      wrong.push(`${ticker}: ${entry?.state ?? 'missing'}`);
-      continue;
-    }
-    for (const side of ['yes', 'no'] as const) {
-      const got = entry.book!.depth(side).map(([p, s]) => [formatPrice(p), formatSize(s)]);
-      if (JSON.stringify(got) !== JSON.stringify(truth[side])) wrong.push(`${ticker} ${side}`);
-    }
-  }
+  const wrong = bookMismatches(r.books, r.sim);
   expect(wrong.slice(0, 5), `${wrong.length} markets differ`).toEqual([]);
 }
 

@@ -1,14 +1,12 @@
 import { AuthError } from 'kalshi-ws-pool';
 import type { ManagerErrorEvent, RawMessage } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { closeAfterEach } from '../../helpers/teardown';
 import { simConnectionOf, startPool, tickerOf, waitInSync } from './pool-helpers';
 import type { Pool } from './pool-helpers';
 
 let pool: Pool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-});
+closeAfterEach();
 
 describe('faults against the simulator (150 connections)', () => {
   it('error 25 on an orderbook sid: resubscribed with all its markets on a new sid', async () => {

@@ -1,8 +1,10 @@
-import { createConnectionManager, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
+import { createConnectionManager, createMemoryRegistry } from 'kalshi-ws-pool';
 import type { ConnectionManager, ConnectionManagerOptions, MemoryRegistry, RawMessage } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
 import { vi } from 'vitest';
+import { consume, signerFor, stopReadClose } from '../../helpers/simulator';
+import { closeAfterTest } from '../../helpers/teardown';
 
 export interface Pool {
   sim: Simulator;
@@ -16,14 +18,13 @@ export interface Pool {
 
 type Extra = Partial<Omit<ConnectionManagerOptions, 'clientFactory' | 'url' | 'signer' | 'registry'>>;
 
-/** The full default layout (150 connections) with fast admission and short reconnect delays. */
+/** The full default layout (150 connections) with fast admission and short reconnect delays; closed after the test (the file calls `closeAfterEach()`). */
 export async function startPool(simOptions: SimulatorOptions = {}, extra: Extra = {}, collect = true): Promise<Pool> {
   const sim = await startSimulator({ markets: 3_000, pingIntervalMs: 0, ...simOptions });
-  const credentials = sim.credentials!;
   const registry = createMemoryRegistry(sim.markets);
   const manager = createConnectionManager({
     url: sim.url,
-    signer: createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem }),
+    signer: signerFor(sim),
     registry,
     admission: { dialsPerSecond: 1_000, burst: 150, jitterMs: 0 },
     commandsPerSecond: 2_000,
@@ -38,11 +39,7 @@ export async function startPool(simOptions: SimulatorOptions = {}, extra: Extra 
     manager,
     registry,
     messages,
-    async close() {
-      await manager.stop();
-      await reading;
-      await sim.close();
-    },
+    close: () => stopReadClose(manager, reading, sim),
   };
   try {
     await manager.start();
@@ -50,12 +47,8 @@ export async function startPool(simOptions: SimulatorOptions = {}, extra: Extra 
     await sim.close();
     throw error;
   }
-  if (collect) {
-    reading = (async () => {
-      for await (const message of manager) messages.push(message);
-    })();
-  }
-  return pool;
+  if (collect) reading = consume(manager, (message) => messages.push(message));
+  return closeAfterTest(pool);
 }
 
 /** Until every orderbook slot is open and holds what placement gave it, and every global slot is subscribed. */

@@ -1,14 +1,12 @@
 import { ClosedError } from 'kalshi-ws-pool';
 import type { ReconnectedEvent } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { closeAfterEach } from '../../helpers/teardown';
 import { simConnectionOf, startPool, tickerOf, waitInSync } from './pool-helpers';
 import type { Pool } from './pool-helpers';
 
 let pool: Pool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-});
+closeAfterEach();
 
 async function killOne(mode: 'close' | 'destroy'): Promise<void> {
   pool = await startPool({ traffic: { orderbookDeltasPerSecond: 500 } });

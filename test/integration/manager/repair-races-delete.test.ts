@@ -3,27 +3,21 @@
  * Kalshi (and the simulator) skip markets the sid no longer holds, so the get_snapshot waited for one
  * snapshot too many, timed out, and the remaining batches were never sent.
  */
-import { createConnectionManager, createKalshiClient, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
-import type { ConnectionManager, RepairEvent } from 'kalshi-ws-pool';
-import { startSimulator } from 'kalshi-ws-pool/testing';
-import type { Simulator } from 'kalshi-ws-pool/testing';
-import { afterEach, expect, it, vi } from 'vitest';
+import { createConnectionManager, createKalshiClient, createMemoryRegistry } from 'kalshi-ws-pool';
+import type { RepairEvent } from 'kalshi-ws-pool';
+import { expect, it, vi } from 'vitest';
+import { consume, signerFor, simulatorForTest } from '../../helpers/simulator';
+import { closeAfterEach, stopAfterTest } from '../../helpers/teardown';
 
-let sim: Simulator | undefined;
-let manager: ConnectionManager | undefined;
-afterEach(async () => {
-  await manager?.stop();
-  await sim?.close();
-});
+closeAfterEach();
 
 it('regression (repair racing a delete timed out and skipped the rest)', async () => {
-  sim = await startSimulator({ markets: 30, pingIntervalMs: 0 });
-  const credentials = sim.credentials!;
-  const signer = createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem });
+  const sim = await simulatorForTest({ markets: 30, pingIntervalMs: 0 });
+  const signer = signerFor(sim);
   const markets = [...sim.markets];
   const registry = createMemoryRegistry(markets);
   const url = sim.url;
-  manager = createConnectionManager({
+  const manager = stopAfterTest(createConnectionManager({
     registry,
     layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 },
     minHealthyConnections: 1,
@@ -33,13 +27,11 @@ it('regression (repair racing a delete timed out and skipped the rest)', async (
     closeTimeoutMs: 200,
     healthCheck: { intervalMs: 0 },
     clientFactory: ({ connectionId }) => createKalshiClient({ url, signer, connectionId, commandTimeoutMs: 500, closeTimeoutMs: 200 }),
-  });
+  }));
   const repairs: RepairEvent[] = [];
   manager.on('repair', (e) => repairs.push(e));
   await manager.start();
-  const drain = (async () => {
-    for await (const _ of manager!) void _;
-  })();
+  const drain = consume(manager);
   await vi.waitFor(() => expect(manager!.health().connections[0]).toMatchObject({ inSync: true, markets: 30 }));
   const [conn] = sim.connections().filter((c) => c.open).map((c) => c.id);
   // The next frame on the sid (the delete's `ok`) shows a gap while the delete is still in flight.

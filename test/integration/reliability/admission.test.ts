@@ -1,16 +1,11 @@
 import { RateLimitedError } from 'kalshi-ws-pool';
 import type { ReconnectingEvent } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { expectEndState, maxInWindow, startReliabilityPool, trackUnhandledRejections, waitInSync, worstBucketExcess } from './reliability-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { expectEndState, maxInWindow, startReliabilityPool, useReliabilityPools, waitInSync, worstBucketExcess } from './reliability-helpers';
 import type { ReliabilityPool } from './reliability-helpers';
 
-const unhandled = trackUnhandledRejections();
 let pool: ReliabilityPool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-  unhandled.expectNone();
-});
+useReliabilityPools();
 
 const dialsPerSecond = 100;
 const burst = 5;

@@ -1,15 +1,10 @@
 import type { ConnectionManager, DisconnectedEvent, RawMessage } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { expectNoDuplicates, pause, startReliabilityPool, trackUnhandledRejections, waitInSync } from './reliability-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { expectNoDuplicates, pause, startReliabilityPool, useReliabilityPools, waitInSync } from './reliability-helpers';
 import type { ReliabilityPool } from './reliability-helpers';
 
-const unhandled = trackUnhandledRejections();
 let pool: ReliabilityPool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-  unhandled.expectNone();
-});
+useReliabilityPools();
 
 const traffic = { orderbookDeltasPerSecond: 4_000, tradesPerSecond: 300, tickersPerSecond: 300 };
 

@@ -1,14 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { expectEndState, expectNoDuplicates, startReliabilityPool, trackUnhandledRejections, waitInSync } from './reliability-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { expectEndState, expectNoDuplicates, startReliabilityPool, useReliabilityPools, waitInSync } from './reliability-helpers';
 import type { ReliabilityPool } from './reliability-helpers';
 
-const unhandled = trackUnhandledRejections();
 let pool: ReliabilityPool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-  unhandled.expectNone();
-});
+useReliabilityPools();
 
 const traffic = { orderbookDeltasPerSecond: 1_000, tradesPerSecond: 100, tickersPerSecond: 100 };
 

@@ -1,23 +1,10 @@
 import type { ConnectionManager, DisconnectedEvent } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  expectEndState,
-  expectNoDuplicates,
-  simConnectionsWith,
-  snapshotsBySlot,
-  startReliabilityPool,
-  trackUnhandledRejections,
-  waitInSync,
-} from './reliability-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { expectEndState, expectNoDuplicates, simConnectionsWith, snapshotsBySlot, startReliabilityPool, useReliabilityPools, waitInSync } from './reliability-helpers';
 import type { ReliabilityPool } from './reliability-helpers';
 
-const unhandled = trackUnhandledRejections();
 let pool: ReliabilityPool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-  unhandled.expectNone();
-});
+useReliabilityPools();
 
 const traffic = { orderbookDeltasPerSecond: 1_500, tradesPerSecond: 100, tickersPerSecond: 100 };
 

@@ -1,24 +1,10 @@
 import type { DisconnectedEvent } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  expectEndState,
-  expectNoDuplicates,
-  pause,
-  simConnectionsWith,
-  snapshotsBySlot,
-  startReliabilityPool,
-  trackUnhandledRejections,
-  waitInSync,
-} from './reliability-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { expectEndState, expectNoDuplicates, pause, simConnectionsWith, snapshotsBySlot, startReliabilityPool, useReliabilityPools, waitInSync } from './reliability-helpers';
 import type { ReliabilityPool } from './reliability-helpers';
 
-const unhandled = trackUnhandledRejections();
 let pool: ReliabilityPool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-  unhandled.expectNone();
-});
+useReliabilityPools();
 
 const traffic = { orderbookDeltasPerSecond: 2_000, tradesPerSecond: 200, tickersPerSecond: 200 };
 

@@ -3,27 +3,21 @@
  * The pool waits for reads to resume before sending, and a timeout across a pause is retried without
  * counting: a consumer that is merely slow must never make the pool recycle a healthy connection.
  */
-import { createConnectionManager, createKalshiClient, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
-import type { CommandEvent, ConnectionManager, DisconnectedEvent } from 'kalshi-ws-pool';
-import { startSimulator } from 'kalshi-ws-pool/testing';
-import type { Simulator } from 'kalshi-ws-pool/testing';
-import { afterEach, expect, it, vi } from 'vitest';
+import { createConnectionManager, createKalshiClient, createMemoryRegistry } from 'kalshi-ws-pool';
+import type { CommandEvent, DisconnectedEvent } from 'kalshi-ws-pool';
+import { expect, it, vi } from 'vitest';
+import { consume, signerFor, simulatorForTest } from '../../helpers/simulator';
+import { closeAfterEach, stopAfterTest } from '../../helpers/teardown';
 
-let sim: Simulator | undefined;
-let manager: ConnectionManager | undefined;
-afterEach(async () => {
-  await manager?.stop();
-  await sim?.close();
-});
+closeAfterEach();
 
 it('regression (paused pool timed out commands and recycled healthy connections)', async () => {
-  sim = await startSimulator({ markets: 400, pingIntervalMs: 0, traffic: { orderbookDeltasPerSecond: 2_000 } });
-  const credentials = sim.credentials!;
-  const signer = createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem });
+  const sim = await simulatorForTest({ markets: 400, pingIntervalMs: 0, traffic: { orderbookDeltasPerSecond: 2_000 } });
+  const signer = signerFor(sim);
   const all = [...sim.markets];
   const registry = createMemoryRegistry(all.slice(0, 200));
   const url = sim.url;
-  manager = createConnectionManager({
+  const manager = stopAfterTest(createConnectionManager({
     registry,
     layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 },
     minHealthyConnections: 1,
@@ -35,7 +29,7 @@ it('regression (paused pool timed out commands and recycled healthy connections)
     healthCheck: { intervalMs: 0 },
     clientFactory: ({ connectionId }) =>
       createKalshiClient({ url, signer, connectionId, commandTimeoutMs: 300, staleAfterMs: 30_000, closeTimeoutMs: 200 }),
-  });
+  }));
   await manager.start();
   const disconnects: DisconnectedEvent[] = [];
   const timeouts: CommandEvent[] = [];
@@ -55,9 +49,7 @@ it('regression (paused pool timed out commands and recycled healthy connections)
   };
   expect(summary).toEqual({ timeouts: [], disconnects: [] });
   // The consumer catches up: reads resume and the markets that waited are added on the same connection.
-  const reader = (async () => {
-    for await (const batch of manager!.batches(512)) void batch;
-  })();
+  const reader = consume(manager.batches(512));
   await vi.waitFor(() => expect(manager!.health().connections.find((c) => c.role === 'orderbook')?.markets).toBe(400), { timeout: 5_000 });
   expect(disconnects).toEqual([]);
   await manager.stop();

@@ -1,14 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { expectEndState, startReliabilityPool, trackUnhandledRejections, waitInSync } from './reliability-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { expectEndState, startReliabilityPool, useReliabilityPools, waitInSync } from './reliability-helpers';
 import type { ReliabilityPool } from './reliability-helpers';
 
-const unhandled = trackUnhandledRejections();
 let pool: ReliabilityPool | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-  unhandled.expectNone();
-});
+useReliabilityPools();
 
 describe('fault matrix: registry floods (150 connections)', () => {
   it('100k adds then 100k removes within a second: the original 3,000 markets stay, commands stay bounded', async () => {

@@ -3,7 +3,7 @@
  * instrumented so every test can check the END STATE of a fault (markets held again, fresh snapshots,
  * gaps flagged, no duplicates) and the absence of leaks after `stop()` (sockets, timers, listeners).
  */
-import { createConnectionManager, createKalshiClient, createKalshiSigner, createMemoryRegistry, systemClock } from 'kalshi-ws-pool';
+import { createConnectionManager, createKalshiClient, createMemoryRegistry, systemClock } from 'kalshi-ws-pool';
 import { scanEnvelope } from 'kalshi-ws-pool/protocol';
 import type {
   Client,
@@ -25,6 +25,8 @@ import type {
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { consume, signerFor } from '../../helpers/simulator';
+import { closeAfterEach, closeAfterTest } from '../../helpers/teardown';
 import { tickerOf, waitInSync } from '../manager/pool-helpers';
 
 export { tickerOf, waitInSync };
@@ -108,9 +110,18 @@ export interface ReliabilityPool {
 
 const quietClient: ManagerClientOptions = { commandTimeoutMs: 2_000, dialTimeoutMs: 3_000 };
 
-/** Starts the full default layout with fast admission and small reconnect delays (as test/integration/manager). */
+/**
+ * The preamble of every fault-matrix file: records unhandled rejections, and after each test closes every
+ * pool the test started (stop, leak checks, simulator closed), then expects no unhandled rejection.
+ */
+export function useReliabilityPools(): void {
+  const unhandled = trackUnhandledRejections();
+  closeAfterEach(() => unhandled.expectNone());
+}
+
+/** Starts the full default layout with fast admission and small reconnect delays (as test/integration/manager); closed after the test. */
 export async function startReliabilityPool(setup: PoolSetup = {}): Promise<ReliabilityPool> {
-  const pool = await createReliabilityPool(setup);
+  const pool = await buildPool(setup);
   try {
     await pool.manager.start();
   } catch (error) {
@@ -118,14 +129,17 @@ export async function startReliabilityPool(setup: PoolSetup = {}): Promise<Relia
     throw error;
   }
   if (setup.collect !== false) pool.collect();
-  return pool;
+  return closeAfterTest(pool);
 }
 
-/** Like {@link startReliabilityPool} without starting the manager (for stop-during-start). */
+/** Like {@link startReliabilityPool} without starting the manager (for stop-during-start); closed after the test. */
 export async function createReliabilityPool(setup: PoolSetup = {}): Promise<ReliabilityPool & { collect(): void }> {
+  return closeAfterTest(await buildPool(setup));
+}
+
+async function buildPool(setup: PoolSetup): Promise<ReliabilityPool & { collect(): void }> {
   const sim = await startSimulator({ markets: 3_000, pingIntervalMs: 0, ...setup.sim });
-  const credentials = sim.credentials!;
-  const signer = createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem });
+  const signer = signerFor(sim);
   const registry = createMemoryRegistry(setup.markets?.(sim) ?? sim.markets);
   const clock = new TrackingClock();
   const logger = captureLogger();
@@ -188,9 +202,7 @@ export async function createReliabilityPool(setup: PoolSetup = {}): Promise<Reli
     }
   };
   pool.collect = () => {
-    reading = (async () => {
-      for await (const message of manager) pool.messages.push(message);
-    })();
+    reading = consume(manager, (message) => pool.messages.push(message));
   };
   return pool;
 }

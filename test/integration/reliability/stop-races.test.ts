@@ -1,15 +1,10 @@
 import { ClosedError } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createReliabilityPool, expectNoLeaks, snapshotsBySlot, startReliabilityPool, trackUnhandledRejections, waitInSync } from './reliability-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { createReliabilityPool, expectNoLeaks, snapshotsBySlot, startReliabilityPool, useReliabilityPools, waitInSync } from './reliability-helpers';
 import type { ReliabilityPool } from './reliability-helpers';
 
-const unhandled = trackUnhandledRejections();
 let pool: ReliabilityPool | undefined;
-afterEach(async () => {
-  await pool?.close(); // stop() again (idempotent), then the leak checks
-  pool = undefined;
-  unhandled.expectNone();
-});
+useReliabilityPools();
 
 const traffic = { orderbookDeltasPerSecond: 1_000, tradesPerSecond: 100, tickersPerSecond: 100 };
 

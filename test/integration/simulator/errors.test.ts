@@ -1,29 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator } from 'kalshi-ws-pool/testing';
-import { connect } from './helpers';
+import { connect, simulatorSuite } from './helpers';
 import type { TestClient } from './helpers';
 
 let sim: Simulator;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  sim = await startSimulator({
-    markets: 20,
-    limits: { marketsPerSubscription: 5, commandsPerSecondPerSubscription: 3 },
-  });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await sim.close();
-});
-
-async function client(): Promise<TestClient> {
-  const c = await connect(sim);
-  clients.push(c);
-  return c;
-}
+const client = simulatorSuite({ markets: 20, limits: { marketsPerSubscription: 5, commandsPerSecondPerSubscription: 3 } }, (s) => (sim = s));
 
 function codeOf(c: TestClient, predicate: (f: { id?: number; type: string }) => boolean): Promise<unknown> {
   return c.waitFor((f) => f.type === 'error' && predicate(f)).then((fs) => (fs.at(-1)!.msg as Record<string, unknown>)['code']);

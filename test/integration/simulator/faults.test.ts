@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from 'kalshi-ws-pool/testing';
+import { describe, expect, it } from 'vitest';
 import type { Simulator } from 'kalshi-ws-pool/testing';
-import { connect, seqs } from './helpers';
+import { seqs, simulatorSuite } from './helpers';
 import type { TestClient } from './helpers';
 
 let sim: Simulator;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  sim = await startSimulator({ markets: 10, pingIntervalMs: 40 });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await sim.close();
-});
+const client = simulatorSuite({ markets: 10, pingIntervalMs: 40 }, (s) => (sim = s));
 
 /** A client with orderbook sid 1 on markets[0..1] and trade sid 2; returns it with its connection id. */
 async function ready(): Promise<{ c: TestClient; conn: number }> {
-  const c = await connect(sim);
-  clients.push(c);
+  const c = await client();
   const conn = Math.max(...sim.connections().map((x) => x.id));
   c.send('subscribe', { channels: ['orderbook_delta', 'trade'], market_tickers: sim.markets.slice(0, 2) });
   await c.waitFor((f) => f.type === 'orderbook_snapshot', 2);

@@ -1,8 +1,9 @@
 import WebSocket from 'ws';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { WS_SIGN_PATH, createKalshiSigner } from 'kalshi-ws-pool';
 import type { KalshiAuthHeaders } from 'kalshi-ws-pool';
-import type { Simulator } from 'kalshi-ws-pool/testing';
+import { startSimulator } from 'kalshi-ws-pool/testing';
+import type { Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
 
 /** A parsed frame plus its raw text. */
 export interface Frame {
@@ -88,6 +89,28 @@ export async function connect(sim: Simulator, headers?: Record<string, string>):
     ws.once('unexpected-response', (_req, res) => reject(new Error(`handshake rejected with ${res.statusCode}`)));
   });
   return client;
+}
+
+/**
+ * One simulator for the whole file: started before all tests (handed to `onStart`, e.g. `(s) => (sim = s)`) and
+ * closed after them. Returns `client()`: a connected {@link TestClient} (custom `headers` optional), closed with the simulator.
+ */
+export function simulatorSuite(options: SimulatorOptions, onStart: (sim: Simulator) => void): (headers?: Record<string, string>) => Promise<TestClient> {
+  let sim: Simulator | undefined;
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    sim = await startSimulator(options);
+    onStart(sim);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await sim?.close();
+  });
+  return async (headers) => {
+    const c = await connect(sim!, headers);
+    clients.push(c);
+    return c;
+  };
 }
 
 /** Dial and report the HTTP status of a rejected handshake (101 when it was accepted). */

@@ -1,26 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from 'kalshi-ws-pool/testing';
+import { describe, expect, it } from 'vitest';
 import type { Simulator } from 'kalshi-ws-pool/testing';
-import { connect, contiguousFrom1, seqs } from './helpers';
-import type { TestClient } from './helpers';
+import { contiguousFrom1, seqs, simulatorSuite } from './helpers';
 
 let sim: Simulator;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  sim = await startSimulator({ markets: 40 });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await sim.close();
-});
-
-async function client(): Promise<TestClient> {
-  const c = await connect(sim);
-  clients.push(c);
-  return c;
-}
+const client = simulatorSuite({ markets: 40 }, (s) => (sim = s));
 
 describe('subscribe', () => {
   it('answers one subscribed per channel with the same id and sids from 1, then snapshots on seq 1..N', async () => {

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from 'kalshi-ws-pool/testing';
+import { describe, expect, it } from 'vitest';
 import type { Simulator } from 'kalshi-ws-pool/testing';
-import { connect, contiguousFrom1, seqs } from './helpers';
+import { contiguousFrom1, seqs, simulatorSuite } from './helpers';
 import type { TestClient } from './helpers';
 
 let sim: Simulator;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  sim = await startSimulator({ markets: 30 });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await sim.close();
-});
+const client = simulatorSuite({ markets: 30 }, (s) => (sim = s));
 
 /** A client holding an orderbook sid 1 on markets[0..1] and a global trade sid 2. */
 async function subscribed(): Promise<TestClient> {
-  const c = await connect(sim);
-  clients.push(c);
+  const c = await client();
   c.send('subscribe', { channels: ['orderbook_delta'], market_tickers: sim.markets.slice(0, 2) });
   c.send('subscribe', { channels: ['trade'] });
   await c.waitFor((f) => f.type === 'orderbook_snapshot', 2);

@@ -1,13 +1,11 @@
 import type { AccountDeactivatedEvent } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { closeAfterEach } from '../../helpers/teardown';
 import { deliveredFillIds, startRig } from './user-data-helpers';
 import type { UserDataRig } from './user-data-helpers';
 
 let rig: UserDataRig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+closeAfterEach();
 
 describe('user data: credential errors', () => {
   it('deactivates an account whose key is revoked mid-run, leaves the others alone, and reactivates it on re-key', async () => {

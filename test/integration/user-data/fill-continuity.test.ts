@@ -1,12 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { closeAfterEach } from '../../helpers/teardown';
 import { deliveredFillIds, startRig } from './user-data-helpers';
 import type { UserDataRig } from './user-data-helpers';
 
 let rig: UserDataRig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+closeAfterEach();
 
 describe('user data: fill continuity', () => {
   it('delivers every fill exactly once per account while connections are killed repeatedly', async () => {

@@ -1,13 +1,11 @@
 import type { AccountDegradedEvent } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { closeAfterEach } from '../../helpers/teardown';
 import { startRig } from './user-data-helpers';
 import type { UserDataRig } from './user-data-helpers';
 
 let rig: UserDataRig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+closeAfterEach();
 
 describe('user data: health loop', () => {
   it('reports an account degraded after 3 failed checks and healthy again once it passes', async () => {

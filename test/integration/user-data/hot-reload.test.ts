@@ -1,19 +1,13 @@
 import { createKalshiSigner, createMemoryAccountSource, createUserDataManager } from 'kalshi-ws-pool';
 import type { Account, AccountSource, ReconcileEvent } from 'kalshi-ws-pool';
-import { startSimulator } from 'kalshi-ws-pool/testing';
-import type { Simulator } from 'kalshi-ws-pool/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { simulatorForTest } from '../../helpers/simulator';
+import { closeAfterEach } from '../../helpers/teardown';
 import { startRig } from './user-data-helpers';
 import type { UserDataRig } from './user-data-helpers';
 
 let rig: UserDataRig | undefined;
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-  await sim?.close();
-  sim = undefined;
-});
+closeAfterEach();
 
 const openIds = (rigOrHealth: { health(): { accounts: { accountId: string; state: string }[] } }): string[] =>
   rigOrHealth
@@ -63,10 +57,10 @@ describe('user data: hot reload', () => {
   });
 
   it('picks up changes of a source without change events within one reconcile interval', async () => {
-    sim = await startSimulator({ markets: 5, pingIntervalMs: 0 });
+    const sim = await simulatorForTest({ markets: 5, pingIntervalMs: 0 });
     const accounts: Account[] = [];
     const add = async (id: string): Promise<void> => {
-      const c = await sim!.accounts.create();
+      const c = await sim.accounts.create();
       accounts.push({ id, signer: createKalshiSigner({ keyId: c.keyId, privateKey: c.privateKeyPem }) });
     };
     await add('first');
@@ -92,7 +86,7 @@ describe('user data: hot reload', () => {
   });
 
   it('keeps the current accounts when the source fails, and reports the failed reconciliation', async () => {
-    sim = await startSimulator({ markets: 5, pingIntervalMs: 0 });
+    const sim = await simulatorForTest({ markets: 5, pingIntervalMs: 0 });
     const c = await sim.accounts.create();
     let fail = false;
     const memory = createMemoryAccountSource([{ id: 'one', signer: createKalshiSigner({ keyId: c.keyId, privateKey: c.privateKeyPem }) }]);

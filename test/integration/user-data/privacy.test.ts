@@ -9,15 +9,13 @@ import type { KalshiSigner } from 'kalshi-ws-pool';
 import { registerUserDataMetrics } from 'kalshi-ws-pool/prometheus';
 import type { SimAccountCredentials } from 'kalshi-ws-pool/testing';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { closeAfterEach } from '../../helpers/teardown';
 import { startRig } from './user-data-helpers';
 import type { UserDataRig } from './user-data-helpers';
 
 let rig: UserDataRig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+closeAfterEach();
 
 const textOf = (value: unknown): string => {
   const parts = [inspect(value, { depth: Infinity, showHidden: true, getters: true }), String(value)];

@@ -1,23 +1,13 @@
 import { createKalshiSigner, createMemoryAccountSource, createUserDataManager } from 'kalshi-ws-pool';
-import type { LogFields, Logger, MemoryAccountSource, UserDataManager, UserDataManagerOptions, UserDataMessage } from 'kalshi-ws-pool';
+import type { MemoryAccountSource, UserDataManager, UserDataManagerOptions, UserDataMessage } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { SimAccountCredentials, Simulator, SimulatorOptions } from 'kalshi-ws-pool/testing';
+import { recordingLogger } from '../../helpers/logger';
+import type { LogLine } from '../../helpers/logger';
+import { consume, stopReadClose } from '../../helpers/simulator';
+import { closeAfterTest } from '../../helpers/teardown';
 
-export interface LogLine {
-  readonly level: string;
-  readonly fields: LogFields;
-  readonly message: string;
-}
-
-/** A logger that records every line. */
-export function recordingLogger(lines: LogLine[]): Logger {
-  const at =
-    (level: string) =>
-    (fields: LogFields, message: string): void => {
-      lines.push({ level, fields, message });
-    };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+export type { LogLine };
 
 export interface UserDataRig {
   sim: Simulator;
@@ -34,7 +24,7 @@ export interface UserDataRig {
 
 type Extra = Partial<Omit<UserDataManagerOptions, 'url' | 'accounts'>>;
 
-/** Simulator + in-memory source + manager with fast admission and short backoff; collects messages. */
+/** Simulator + in-memory source + manager with fast admission and short backoff; collects messages; closed after the test (the file calls `closeAfterEach()`). */
 export async function startRig(accountIds: readonly string[], extra: Extra = {}, simOptions: SimulatorOptions = {}): Promise<UserDataRig> {
   const sim = await startSimulator({ markets: 20, pingIntervalMs: 0, traffic: { orderbookDeltasPerSecond: 0, tradesPerSecond: 0, tickersPerSecond: 0 }, ...simOptions });
   const source = createMemoryAccountSource();
@@ -58,10 +48,8 @@ export async function startRig(accountIds: readonly string[], extra: Extra = {},
   });
   const messages: UserDataMessage[] = [];
   await manager.start();
-  const reading = (async () => {
-    for await (const m of manager) messages.push(m);
-  })();
-  return {
+  const reading = consume(manager, (m) => messages.push(m));
+  return closeAfterTest({
     sim,
     source,
     manager,
@@ -69,12 +57,8 @@ export async function startRig(accountIds: readonly string[], extra: Extra = {},
     messages,
     logs,
     addAccount,
-    async close() {
-      await manager.stop();
-      await reading;
-      await sim.close();
-    },
-  };
+    close: () => stopReadClose(manager, reading, sim),
+  });
 }
 
 /** Fill ids delivered for an account, in delivery order (socket frames and backfills). */

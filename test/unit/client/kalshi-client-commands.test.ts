@@ -1,22 +1,11 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClosedError, CommandRejectedError, CommandTimeoutError, InvalidCommandError } from 'kalshi-ws-pool';
 import type { EnvelopeScan } from 'kalshi-ws-pool/protocol';
-import { mockKalshi, resources } from './mock-kalshi';
-import type { MockKalshi } from './mock-kalshi';
+import { closeAfterEach } from '../../helpers/teardown';
+import { connectedMock as connected, resources, stoppedAfterTest } from './mock-kalshi';
 
-let mock: MockKalshi | undefined;
-
-async function connected(options: Parameters<typeof mockKalshi>[0] = {}): Promise<MockKalshi> {
-  mock = mockKalshi(options);
-  await mock.client.connect();
-  return mock;
-}
-
-afterEach(() => {
-  mock?.stop();
-  mock = undefined;
-});
+closeAfterEach();
 
 describe('KalshiClient commands (mock-socket)', () => {
   it('numbers commands from 1 and matches replies by id, whatever their order', async () => {
@@ -128,7 +117,7 @@ describe('KalshiClient commands (mock-socket)', () => {
   });
 
   it('rejects a command while not open with ClosedError, and a bad command with InvalidCommandError', async () => {
-    mock = mockKalshi();
+    const mock = stoppedAfterTest();
     await expect(mock.client.listSubscriptions()).rejects.toBeInstanceOf(ClosedError);
     await mock.client.connect();
     await expect(mock.client.subscribe([])).rejects.toBeInstanceOf(InvalidCommandError);

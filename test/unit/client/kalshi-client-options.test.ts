@@ -25,7 +25,7 @@ describe('kalshi client options', () => {
       staleAfterMs: 30_000,
       pingIntervalMs: 0,
       closeTimeoutMs: 10_000,
-      maxPayload: 16 * 1024 * 1024,
+      maxPayload: 4 * 1024 * 1024,
       perMessageDeflate: false,
       allowInsecureTransport: false,
     });

@@ -1,6 +1,7 @@
 import { Server, WebSocket as MockWebSocket } from 'mock-socket';
 import type { Client as MockSocket } from 'mock-socket';
 import { vi } from 'vitest';
+import { closeAfterTest } from '../../helpers/teardown';
 import { createKalshiClient } from 'kalshi-ws-pool';
 import type { Client, KalshiClientOptions, KalshiSigner, WebSocketConstructor } from 'kalshi-ws-pool';
 
@@ -91,4 +92,18 @@ export function mockKalshi(options: Partial<KalshiClientOptions> = {}): MockKals
       server.stop();
     },
   };
+}
+
+/** {@link mockKalshi}, stopped after the test (the file calls `closeAfterEach()`). */
+export function stoppedAfterTest(options: Partial<KalshiClientOptions> = {}): MockKalshi {
+  const mock = mockKalshi(options);
+  closeAfterTest({ close: () => mock.stop() });
+  return mock;
+}
+
+/** {@link stoppedAfterTest} with its client connected. */
+export async function connectedMock(options: Partial<KalshiClientOptions> = {}): Promise<MockKalshi> {
+  const mock = stoppedAfterTest(options);
+  await mock.client.connect();
+  return mock;
 }

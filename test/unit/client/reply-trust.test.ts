@@ -3,24 +3,13 @@
  * sid-scoped errors without id go to the one command on that sid (#14 item 4, #18), and close()
  * does not count pending commands as aborted (#18).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClosedError, CommandRejectedError } from 'kalshi-ws-pool';
 import type { ProtocolError } from 'kalshi-ws-pool';
-import { mockKalshi } from './mock-kalshi';
-import type { MockKalshi } from './mock-kalshi';
+import { closeAfterEach } from '../../helpers/teardown';
+import { connectedMock as connected } from './mock-kalshi';
 
-let mock: MockKalshi | undefined;
-
-async function connected(options: Parameters<typeof mockKalshi>[0] = {}): Promise<MockKalshi> {
-  mock = mockKalshi(options);
-  await mock.client.connect();
-  return mock;
-}
-
-afterEach(() => {
-  mock?.stop();
-  mock = undefined;
-});
+closeAfterEach();
 
 describe('replies are trusted only when they answer a pending command', () => {
   it('an unsolicited subscribed (no id, unknown id, or a channel not asked for) emits no subscribed event', async () => {

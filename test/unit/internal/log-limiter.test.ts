@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from 'kalshi-ws-pool';
-import type { LogFields, Logger } from 'kalshi-ws-pool';
+import type { Logger } from 'kalshi-ws-pool';
+import { recordingLogger } from '../../helpers/logger';
 import { createRateLimitedLogger, redactFields } from '../../../src/internal/log-limiter';
 
 function setup(windowMs = 1000) {
-  const lines: { level: string; fields: LogFields; message: string }[] = [];
-  const at =
-    (level: string) =>
-    (fields: LogFields, message: string): void => {
-      lines.push({ level, fields, message });
-    };
-  const inner: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const inner = recordingLogger();
+  const { lines } = inner;
   let now = 0;
   const clock = { now: () => now };
   const log = createRateLimitedLogger(inner, { windowMs, clock });
@@ -43,13 +39,35 @@ describe('createRateLimitedLogger', () => {
     expect(lines).toHaveLength(1);
     log.debug({}, 'tick');
     expect(lines.slice(1)).toEqual([
-      { level: 'error', fields: { suppressed: 3, windowMs: 1000 }, message: 'handshake rejected' },
+      { level: 'error', fields: { suppressed: 3, windowMs: 1000, connectionIds: [2, 3, 4] }, message: 'handshake rejected' },
       { level: 'debug', fields: {}, message: 'tick' },
     ]);
     // A new window starts with a logged line.
     log.error({ connectionId: 5 }, 'handshake rejected');
     expect(lines).toHaveLength(4);
     expect(lines[3]!.fields).toEqual({ connectionId: 5 });
+  });
+
+  it('a folded line keeps which connections it stands for (6 connections dropping together)', () => {
+    const { log, lines } = setup(1000);
+    for (let id = 1; id <= 6; id += 1) log.warn({ connectionId: id, role: 'orderbook' }, 'disconnected');
+    log.warn({ connectionId: 3 }, 'disconnected'); // a repeat from a connection already listed
+    log.flush();
+    expect(lines).toEqual([
+      { level: 'warn', fields: { connectionId: 1, role: 'orderbook' }, message: 'disconnected' },
+      { level: 'warn', fields: { suppressed: 6, windowMs: 1000, connectionIds: [2, 3, 4, 5, 6] }, message: 'disconnected' },
+    ]);
+  });
+
+  it('lists at most 20 connection ids in a fold and counts the rest', () => {
+    const { log, lines } = setup(1000);
+    for (let id = 1; id <= 30; id += 1) log.warn({ connectionId: id }, 'reconnecting');
+    log.warn({}, 'reconnecting'); // no id: counted, not listed
+    log.flush();
+    const summary = lines[1]!.fields;
+    expect(summary['suppressed']).toBe(30);
+    expect(summary['connectionIds']).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    expect(summary['connectionIdsOmitted']).toBe(9);
   });
 
   it('keeps levels and messages apart and lets debug/info through', () => {

@@ -2,34 +2,23 @@
  * Kalshi errors 18 and 7 on the orderbook batch path (a rejected `add_markets`) and on the sid-scoped path
  * (an `error` frame naming a sid, no command id). Found unreached by the mutation run of #18.
  */
-import type { ManagerErrorEvent, RepairEvent, ResubscribeEvent } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { harness, obSid, settled } from './manager-helpers';
-import type { Harness } from './manager-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { closeAfterEach } from '../../helpers/teardown';
+import { ONE_BOOK, obSid, settled, startedHarness } from './manager-helpers';
 
-let current: Harness | undefined;
-afterEach(async () => {
-  await current?.manager.stop();
-  current = undefined;
-});
-const ONE_BOOK = { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 } as const;
+closeAfterEach();
 const ONE_TICKER = { ticker: 1, trade: 0, lifecycle: 0, orderbook: 0 } as const;
 // Command backoff starts at min(500 ms, reconnect.initialDelayMs).
 const SLOW_BACKOFF = { initialDelayMs: 300, maxDelayMs: 1_000, randomize: false, stableAfterMs: 60_000 } as const;
 
 describe('orderbook batch errors', () => {
   it('error 18 (server-side timeout) on add_markets holds the command limiter, then retries the batch', async () => {
-    current = harness(['A'], { layout: ONE_BOOK, reconnect: SLOW_BACKOFF });
-    const { manager, fakes, registry } = current;
-    const errors: ManagerErrorEvent[] = [];
-    manager.on('error', (e) => errors.push(e));
+    const { manager, client, registry, events } = await startedHarness(['A'], { layout: ONE_BOOK, reconnect: SLOW_BACKOFF });
+    const errors = events('error');
     const rejections: number[] = [];
     manager.on('command', (e) => {
       if (e.kalshiCode !== undefined) rejections.push(performance.now());
     });
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
     const adds = (): string[][] => client.commands.filter((c) => c.action === 'add_markets').map((c) => [...c.tickers]);
     client.failNext(18, { action: 'add_markets' });
     registry.add('B');
@@ -44,13 +33,8 @@ describe('orderbook batch errors', () => {
   });
 
   it('error 7 (unknown sid) on add_markets resubscribes the whole book on a fresh sid', async () => {
-    current = harness(['A'], { layout: ONE_BOOK });
-    const { manager, fakes, registry } = current;
-    const resubscribed: ResubscribeEvent[] = [];
-    manager.on('resubscribed', (e) => resubscribed.push(e));
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { manager, registry, client, events } = await startedHarness(['A'], { layout: ONE_BOOK });
+    const resubscribed = events('resubscribed');
     const before = obSid(client);
     client.failNext(7, { action: 'add_markets' });
     registry.add('B');
@@ -68,13 +52,8 @@ describe('orderbook batch errors', () => {
 
 describe('sid-scoped errors', () => {
   it('error 7 on an orderbook sid resubscribes its markets', async () => {
-    current = harness(['A', 'B'], { layout: ONE_BOOK });
-    const { manager, fakes } = current;
-    const resubscribed: ResubscribeEvent[] = [];
-    manager.on('resubscribed', (e) => resubscribed.push(e));
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { manager, client, events } = await startedHarness(['A', 'B'], { layout: ONE_BOOK });
+    const resubscribed = events('resubscribed');
     const before = obSid(client);
     client.subscriptionError(before, 7);
     expect(resubscribed).toEqual([{ connectionId: 1, role: 'orderbook', sid: before, kalshiCode: 7 }]);
@@ -84,13 +63,8 @@ describe('sid-scoped errors', () => {
   });
 
   it('error 7 on a role sid (ticker) resubscribes the role channel', async () => {
-    current = harness([], { layout: ONE_TICKER });
-    const { manager, fakes } = current;
-    const resubscribed: ResubscribeEvent[] = [];
-    manager.on('resubscribed', (e) => resubscribed.push(e));
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { manager, client, events } = await startedHarness([], { layout: ONE_TICKER });
+    const resubscribed = events('resubscribed');
     const before = client.sidOf('ticker')!;
     expect(before).toBeDefined();
     client.subscriptionError(before, 7);
@@ -101,15 +75,9 @@ describe('sid-scoped errors', () => {
   });
 
   it('error 18 on a sid is not terminal: reported as a non-fatal error, the subscription stays', async () => {
-    current = harness(['A'], { layout: ONE_BOOK });
-    const { manager, fakes } = current;
-    const errors: ManagerErrorEvent[] = [];
-    const resubscribed: ResubscribeEvent[] = [];
-    manager.on('error', (e) => errors.push(e));
-    manager.on('resubscribed', (e) => resubscribed.push(e));
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { manager, client, events } = await startedHarness(['A'], { layout: ONE_BOOK });
+    const errors = events('error');
+    const resubscribed = events('resubscribed');
     const sid = obSid(client);
     client.subscriptionError(sid, 18);
     expect(resubscribed).toEqual([]);
@@ -123,13 +91,8 @@ describe('sid-scoped errors', () => {
 
 describe('error 9 outside the batch path', () => {
   it('error 9 on a get_snapshot repair reports the repair failed and does not redial (docs/errors.md)', async () => {
-    current = harness(['A'], { layout: ONE_BOOK });
-    const { manager, fakes } = current;
-    const repairs: RepairEvent[] = [];
-    manager.on('repair', (e) => repairs.push(e));
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { manager, fakes, client, events } = await startedHarness(['A'], { layout: ONE_BOOK });
+    const repairs = events('repair');
     client.failNext(9, { action: 'get_snapshot' });
     client.skipSeq(obSid(client), 1);
     client.data(obSid(client), 'orderbook_delta', {});

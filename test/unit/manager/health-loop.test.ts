@@ -1,6 +1,7 @@
 import { AuthError } from 'kalshi-ws-pool';
-import type { DegradedEvent, Logger } from 'kalshi-ws-pool';
+import type { DegradedEvent } from 'kalshi-ws-pool';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { recordingLogger } from '../../helpers/logger';
 import { harness, tickers } from './manager-helpers';
 import type { Harness } from './manager-helpers';
 
@@ -15,12 +16,6 @@ afterEach(async () => {
   current = undefined;
   vi.useRealTimers();
 });
-
-function recordingLogger(): Logger & { lines: { level: string; fields: Record<string, unknown>; message: string }[] } {
-  const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
-  const at = (level: string) => (fields: Readonly<Record<string, unknown>>, message: string) => void lines.push({ level, fields: { ...fields }, message });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 function setup(markets: string[], healthCheck: Record<string, number>, snapshots = true) {
   const logger = recordingLogger();

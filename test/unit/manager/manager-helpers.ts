@@ -1,11 +1,15 @@
 import { createConnectionManager, createMemoryRegistry } from 'kalshi-ws-pool';
-import type { ConnectionManager, ConnectionManagerOptions, MemoryRegistry, RawMessage } from 'kalshi-ws-pool';
+import type { ConnectionManager, ConnectionManagerEvents, ConnectionManagerOptions, ManagerEventName, MemoryRegistry, RawMessage } from 'kalshi-ws-pool';
 import { createFakeClientFactory } from 'kalshi-ws-pool/testing';
 import type { FakeClient, FakeClientFactory } from 'kalshi-ws-pool/testing';
 import { vi } from 'vitest';
+import { closeAfterTest } from '../../helpers/teardown';
 
 /** Small layout: slots 1-2 ticker, 3-4 trade, 5-6 lifecycle, 7-9 orderbook. */
 export const SMALL_LAYOUT = { ticker: 2, trade: 2, lifecycle: 2, orderbook: 3 } as const;
+
+/** One orderbook slot and nothing else. */
+export const ONE_BOOK = { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 } as const;
 
 export interface Harness {
   manager: ConnectionManager;
@@ -33,6 +37,60 @@ export function harness(
     ...extra,
   } as ConnectionManagerOptions);
   return { manager, fakes, registry };
+}
+
+const EVENT_NAMES = [
+  'connected',
+  'disconnected',
+  'reconnecting',
+  'reconnected',
+  'gap',
+  'repair',
+  'resubscribed',
+  'degraded',
+  'error',
+  'unplaced',
+  'command',
+] as const satisfies readonly ManagerEventName[];
+
+/** The payload of a manager event. */
+export type EventOf<E extends ManagerEventName> = Parameters<ConnectionManagerEvents[E]>[0];
+
+/** A harness whose manager is stopped after the test (the file calls `closeAfterEach()`) and whose events are all recorded. */
+export interface RecordedHarness extends Harness {
+  /** Every `name` event emitted since the manager was built, oldest first (a live array). */
+  events<E extends ManagerEventName>(name: E): EventOf<E>[];
+}
+
+/** Like {@link harness}, but stopped after the test and recording every event from the start. */
+export function recordedHarness(markets: string[] = [], extra: Extra = {}): RecordedHarness {
+  const built = harness(markets, extra);
+  const seen = new Map<ManagerEventName, unknown[]>();
+  for (const name of EVENT_NAMES) {
+    const list: unknown[] = [];
+    seen.set(name, list);
+    built.manager.on(name, (event: unknown) => list.push(event));
+  }
+  closeAfterTest({ close: () => built.manager.stop() });
+  return { ...built, events: <E extends ManagerEventName>(name: E) => seen.get(name) as EventOf<E>[] };
+}
+
+/** A recorded harness, started; `client` is slot 1's fake client. */
+export interface StartedHarness extends RecordedHarness {
+  client: FakeClient;
+}
+
+/**
+ * {@link recordedHarness}, started and settled. With `fakeTimers` (after `vi.useFakeTimers()`) start() is driven by
+ * advancing the fake clock 1 ms instead, and nothing waits for the books to settle.
+ */
+export async function startedHarness(markets: string[] = [], extra: Extra = {}, fakeTimers = false): Promise<StartedHarness> {
+  const built = recordedHarness(markets, extra);
+  const starting = built.manager.start();
+  if (fakeTimers) await vi.advanceTimersByTimeAsync(1);
+  await starting;
+  if (!fakeTimers) await settled(built.manager);
+  return { ...built, client: built.fakes.latest(1)! };
 }
 
 export function tickers(n: number, prefix = 'MKT'): string[] {

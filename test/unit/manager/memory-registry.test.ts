@@ -41,4 +41,18 @@ describe('createMemoryRegistry', () => {
     registry.onLifecycle(lifecycle({ market_ticker: 'X', event_type: 'activated', rules: 'a "}" and {"sid":9}' }));
     expect(registry.markets()).toEqual(['X']);
   });
+
+  it('drops and counts tickers that are too long or outside A-Z a-z 0-9 - . _ (#19)', () => {
+    const registry = createMemoryRegistry(['OK-1', 'bad one']);
+    const seen: MarketChange[][] = [];
+    registry.onChange((changes) => seen.push([...changes]));
+    registry.add('OK-2', 'K'.repeat(129), 'KX\u001b[2J');
+    registry.onLifecycle(lifecycle({ market_ticker: 'L'.repeat(10_000), event_type: 'created' }));
+    registry.onLifecycle(lifecycle({ market_ticker: 'LIFE-1', event_type: 'created' }));
+    expect(registry.markets().sort()).toEqual(['LIFE-1', 'OK-1', 'OK-2']);
+    expect(seen).toEqual([[{ kind: 'added', ticker: 'OK-2' }], [{ kind: 'added', ticker: 'LIFE-1' }]]);
+    expect(registry.droppedTickers).toBe(4);
+    registry.add('K'.repeat(128));
+    expect(registry.droppedTickers).toBe(4);
+  });
 });

@@ -2,8 +2,8 @@
  * Type tests for the manager options union: exactly one of `clientFactory` or `url` + `signer`.
  * `tsc --noEmit` checks the `@ts-expect-error` lines (an unused one is an error); vitest runs the rest.
  */
-import { createMemoryRegistry } from 'kalshi-ws-pool';
-import type { ClientFactory, ConnectionManagerOptions, KalshiSigner, ManagerDialOptions, ManagerFactoryOptions } from 'kalshi-ws-pool';
+import { createConnectionManager, createMemoryRegistry } from 'kalshi-ws-pool';
+import type { ClientFactory, ConnectionManagerOptions, KalshiSigner, ManagerClientOptions, ManagerDialOptions, ManagerFactoryOptions } from 'kalshi-ws-pool';
 import { createFakeClientFactory } from 'kalshi-ws-pool/testing';
 import { describe, expectTypeOf, it } from 'vitest';
 
@@ -38,5 +38,16 @@ describe('ConnectionManagerOptions union', () => {
     // @ts-expect-error a typo is an excess property
     const typo: ConnectionManagerOptions = { clientFactory: factory, registry, reconect: {} };
     expectTypeOf([both, noSigner, clientUrl, typo]).toBeArray();
+  });
+
+  it('is what createConnectionManager takes, and the client options leave url, signer and connectionId to the manager', () => {
+    expectTypeOf(createConnectionManager).parameter(0).toEqualTypeOf<ConnectionManagerOptions>();
+    expectTypeOf<ManagerFactoryOptions['url']>().toEqualTypeOf<undefined>();
+    expectTypeOf<ManagerFactoryOptions['client']>().toEqualTypeOf<undefined>();
+    expectTypeOf<ManagerDialOptions['clientFactory']>().toEqualTypeOf<undefined>();
+    expectTypeOf<ManagerClientOptions>().not.toHaveProperty('url');
+    expectTypeOf<ManagerClientOptions>().not.toHaveProperty('signer');
+    expectTypeOf<ManagerClientOptions>().not.toHaveProperty('connectionId');
+    expectTypeOf<ManagerClientOptions>().toHaveProperty('commandTimeoutMs');
   });
 });

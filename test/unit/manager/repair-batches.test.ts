@@ -1,24 +1,13 @@
-import type { RepairEvent } from 'kalshi-ws-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { harness, obSid, settled } from './manager-helpers';
-import type { Harness } from './manager-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { closeAfterEach } from '../../helpers/teardown';
+import { ONE_BOOK, obSid, startedHarness } from './manager-helpers';
 
-let current: Harness | undefined;
-afterEach(async () => {
-  await current?.manager.stop();
-  current = undefined;
-});
-const ONE_BOOK = { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 } as const;
+closeAfterEach();
 
 describe('repair batches', () => {
   it('a failed batch does not stop the others, and the failed repair is retried once', async () => {
-    current = harness(['A', 'B', 'C'], { layout: ONE_BOOK, repair: { batchSize: 1 } });
-    const { manager, fakes } = current;
-    const repairs: RepairEvent[] = [];
-    manager.on('repair', (e) => repairs.push(e));
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { manager, client, events } = await startedHarness(['A', 'B', 'C'], { layout: ONE_BOOK, repair: { batchSize: 1 } });
+    const repairs = events('repair');
     const sid = obSid(client);
     client.failNext(2, { action: 'get_snapshot' });
     client.skipSeq(sid, 1);

@@ -1,26 +1,15 @@
 import { ConnectError, RateLimitedError } from 'kalshi-ws-pool';
-import type { ReconnectingEvent, RepairEvent } from 'kalshi-ws-pool';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { harness, obSid, settled } from './manager-helpers';
-import type { Harness } from './manager-helpers';
+import { closeAfterEach } from '../../helpers/teardown';
+import { ONE_BOOK, obSid, settled, startedHarness } from './manager-helpers';
 
-let current: Harness | undefined;
-afterEach(async () => {
-  vi.useRealTimers();
-  await current?.manager.stop();
-  current = undefined;
-});
-const ONE_BOOK = { ticker: 0, trade: 0, lifecycle: 0, orderbook: 1 } as const;
+closeAfterEach();
+afterEach(() => vi.useRealTimers()); // registered last, so it runs before the managers stop
 
 describe('repair scheduling', () => {
   it('one repair in flight per sid: gaps during it coalesce into one repeat', async () => {
-    current = harness(['A', 'B', 'C'], { layout: ONE_BOOK, repair: { batchSize: 2 } });
-    const { manager, fakes } = current;
-    const repairs: RepairEvent[] = [];
-    manager.on('repair', (e) => repairs.push(e));
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { manager, client, events } = await startedHarness(['A', 'B', 'C'], { layout: ONE_BOOK, repair: { batchSize: 2 } });
+    const repairs = events('repair');
     const sid = obSid(client);
     client.holdReplies();
     client.skipSeq(sid, 1);
@@ -48,13 +37,8 @@ describe('repair scheduling', () => {
   });
 
   it('repair disabled: gaps are flagged and reported as skipped, no command is sent', async () => {
-    current = harness(['A'], { layout: ONE_BOOK, repair: { enabled: false } });
-    const { manager, fakes } = current;
-    const repairs: RepairEvent[] = [];
-    manager.on('repair', (e) => repairs.push(e));
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { client, events } = await startedHarness(['A'], { layout: ONE_BOOK, repair: { enabled: false } });
+    const repairs = events('repair');
     client.skipSeq(obSid(client), 2);
     client.data(obSid(client), 'orderbook_delta', {});
     expect(repairs).toEqual([{ connectionId: 1, sid: 1, outcome: 'skipped', markets: 0, error: undefined }]);
@@ -62,13 +46,8 @@ describe('repair scheduling', () => {
   });
 
   it('a failed get_snapshot reports failed; error 10 on it resubscribes the sid', async () => {
-    current = harness(['A'], { layout: ONE_BOOK });
-    const { manager, fakes } = current;
-    const repairs: RepairEvent[] = [];
-    manager.on('repair', (e) => repairs.push(e));
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { manager, client, events } = await startedHarness(['A'], { layout: ONE_BOOK });
+    const repairs = events('repair');
     client.failNext(10, { action: 'get_snapshot' });
     client.skipSeq(1, 1);
     client.data(1, 'orderbook_delta', {});
@@ -80,11 +59,7 @@ describe('repair scheduling', () => {
   });
 
   it('error 27 on add_markets holds the command limiter and retries the batch', async () => {
-    current = harness(['A'], { layout: ONE_BOOK });
-    const { manager, fakes, registry } = current;
-    await manager.start();
-    await settled(manager);
-    const client = fakes.latest(1)!;
+    const { manager, registry, client } = await startedHarness(['A'], { layout: ONE_BOOK });
     client.failNext(27, { action: 'add_markets' });
     registry.add('B');
     await settled(manager);
@@ -94,17 +69,14 @@ describe('repair scheduling', () => {
 
   it('error 27 on add_markets holds the pool-wide command limiter: another connection waits too', async () => {
     // Command backoff starts at min(500 ms, reconnect.initialDelayMs) = 300 ms.
-    current = harness(['A', 'C'], {
+    const { manager, fakes, registry } = await startedHarness(['A', 'C'], {
       layout: { ticker: 0, trade: 0, lifecycle: 0, orderbook: 2 },
       reconnect: { initialDelayMs: 300, maxDelayMs: 1_000, randomize: false, stableAfterMs: 60_000 },
     });
-    const { manager, fakes, registry } = current;
     const rejections: number[] = [];
     manager.on('command', (e) => {
       if (e.kalshiCode !== undefined) rejections.push(performance.now());
     });
-    await manager.start();
-    await settled(manager);
     const first = fakes.latest(1)!;
     const second = fakes.latest(2)!;
     const adds = (client: typeof first): string[][] =>
@@ -130,13 +102,9 @@ describe('repair scheduling', () => {
 describe('reconnect backoff', () => {
   it('grows exponentially on failures and resets only after stableAfterMs of uptime', async () => {
     vi.useFakeTimers();
-    current = harness([], { layout: ONE_BOOK, reconnect: { initialDelayMs: 1_000, maxDelayMs: 3_000, factor: 2, randomize: false, stableAfterMs: 5_000 } });
-    const { manager, fakes } = current;
-    const waits: ReconnectingEvent[] = [];
-    manager.on('reconnecting', (e) => waits.push(e));
-    const starting = manager.start();
-    await vi.advanceTimersByTimeAsync(1);
-    await starting;
+    const reconnect = { initialDelayMs: 1_000, maxDelayMs: 3_000, factor: 2, randomize: false, stableAfterMs: 5_000 };
+    const { manager, fakes, events } = await startedHarness([], { layout: ONE_BOOK, reconnect }, true);
+    const waits = events('reconnecting');
     fakes.failConnect(1, new ConnectError('refused'), 3);
     fakes.latest(1)!.drop(); // up for < stableAfterMs: level 1
     await vi.advanceTimersByTimeAsync(20_000);
@@ -152,13 +120,8 @@ describe('reconnect backoff', () => {
 
   it('429 holds admission and waits at least Retry-After', async () => {
     vi.useFakeTimers();
-    current = harness([], { layout: ONE_BOOK, reconnect: { initialDelayMs: 10, maxDelayMs: 100, randomize: false } });
-    const { manager, fakes } = current;
-    const waits: ReconnectingEvent[] = [];
-    manager.on('reconnecting', (e) => waits.push(e));
-    const starting = manager.start();
-    await vi.advanceTimersByTimeAsync(1);
-    await starting;
+    const { manager, fakes, events } = await startedHarness([], { layout: ONE_BOOK, reconnect: { initialDelayMs: 10, maxDelayMs: 100, randomize: false } }, true);
+    const waits = events('reconnecting');
     fakes.failConnect(1, new RateLimitedError('429', { retryAfterMs: 7_000 }));
     fakes.latest(1)!.drop();
     await vi.advanceTimersByTimeAsync(100);

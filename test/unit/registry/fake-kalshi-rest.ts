@@ -1,4 +1,6 @@
-import type { KalshiAuthHeaders, KalshiSigner, LogFields, Logger, RawMessage } from 'kalshi-ws-pool';
+import type { KalshiAuthHeaders, KalshiSigner, Logger, RawMessage } from 'kalshi-ws-pool';
+import { recordingLogger as recordLines } from '../../helpers/logger';
+import type { LogLine } from '../../helpers/logger';
 
 /** A recognisable fake key id: tests assert it never shows up in logs or errors. */
 export const FAKE_KEY_ID = 'FAKE-KEY-ID-9d1e7c55-secret';
@@ -84,16 +86,10 @@ export function tickers(count: number, prefix = 'KXTEST'): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-EV${Math.floor(i / 10)}-M${i}`);
 }
 
-/** A logger that records every line. */
-export function recordingLogger() {
-  const lines: { level: string; fields: LogFields; message: string }[] = [];
-  const at =
-    (level: string) =>
-    (fields: LogFields, message: string): void => {
-      lines.push({ level, fields, message });
-    };
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, lines };
+/** A logger that records every line, and its lines. */
+export function recordingLogger(): { logger: Logger; lines: LogLine[] } {
+  const logger = recordLines();
+  return { logger, lines: logger.lines };
 }
 
 /** A lifecycle frame as the pool would deliver it. */

@@ -366,6 +366,32 @@ describe('createKalshiRestRegistry lifecycle', () => {
   });
 });
 
+describe('createKalshiRestRegistry ticker checks (#19)', () => {
+  it('drops a lifecycle created frame whose ticker is too long or not printable, with a folded warning', async () => {
+    const { registry, batches, lines } = setup(['A-1-X']);
+    await registry.start();
+    registry.onLifecycle(lifecycleFrame('created', 'K'.repeat(100_000)));
+    registry.onLifecycle(lifecycleFrame('created', 'KX\nFORGED log line'));
+    registry.onLifecycle(lifecycleFrame('created', 'KX-OK-1'));
+    expect(batches).toEqual([[{ kind: 'added', ticker: 'KX-OK-1' }]]);
+    expect(sorted(await registry.markets())).toEqual(['A-1-X', 'KX-OK-1']);
+    const warnings = lines.filter((l) => l.level === 'warn' && l.fields['droppedTickers'] !== undefined);
+    // The 1st drop is logged; the 2nd folds into the running total (next line at the 10th).
+    expect(warnings.map((w) => w.fields['droppedTickers'])).toEqual([1]);
+    expect(JSON.stringify(warnings)).not.toContain('FORGED log line\n');
+    await registry.stop();
+  });
+
+  it('drops invalid tickers from the REST listing', async () => {
+    const { registry, lines } = setup(['A-1-X', 'B 1 X', 'C'.repeat(129), 'D-1-X']);
+    expect(sorted(await registry.markets())).toEqual(['A-1-X', 'D-1-X']);
+    const warnings = lines.filter((l) => l.level === 'warn' && l.fields['droppedTickers'] !== undefined);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.fields['source']).toContain('GET /markets');
+    await registry.stop();
+  });
+});
+
 describe('createKalshiRestRegistry stop', () => {
   it('clears every timer: idle, mid-backoff and mid-request', async () => {
     const idle = setup(['A-1-X']);

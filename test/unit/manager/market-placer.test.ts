@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { MarketPlacer } from '../../../src/manager/market-placer';
+import type { PlacedSlot } from '../../../src/manager/market-placer';
+import { Placement } from '../../../src/manager/placement';
+import { SlotBook } from '../../../src/manager/slot-book';
+import type { MarketChange } from '../../../src/ports/registry';
+import { EventLog, recordingLogger } from './fakes/ports';
+
+/** An orderbook slot as the placer sees it: a real book, flushes counted. */
+class FakeSlot implements PlacedSlot {
+  book = new SlotBook();
+  flushes = 0;
+  cleared = 0;
+
+  want(tickers: Iterable<string>): void {
+    for (const ticker of tickers) this.book.want(ticker);
+    this.flush();
+  }
+
+  flush(): void {
+    this.flushes++;
+  }
+
+  clearBook(): void {
+    this.book = new SlotBook();
+    this.cleared++;
+  }
+
+  /** Markets the book wants (nothing is sent in these tests, so all are pending in one subscribe). */
+  wanted(): string[] {
+    const command = this.book.next(1_000);
+    if (command === undefined) return [];
+    this.book.failed(command, 'retry');
+    return [...command.tickers].sort();
+  }
+}
+
+const added = (...tickers: string[]): MarketChange[] => tickers.map((ticker) => ({ kind: 'added', ticker }));
+const removed = (...tickers: string[]): MarketChange[] => tickers.map((ticker) => ({ kind: 'removed', ticker }));
+
+/** Slots 1..n, all orderbook, `capacity` markets each. */
+function setup(n: number, capacity: number) {
+  const slots = Array.from({ length: n }, () => new FakeSlot());
+  const placement = new Placement({ slots: slots.map((_, i) => i + 1), capacity });
+  const events = new EventLog();
+  const logger = recordingLogger();
+  const placer = new MarketPlacer(placement, slots, logger, events.emit);
+  return { slots, placement, events, logger, placer };
+}
+
+describe('MarketPlacer (the one owner of placement)', () => {
+  it('places added markets on the least-loaded slot, flushes each touched slot once, and reports the overflow', () => {
+    const { slots, placement, events, logger, placer } = setup(3, 2);
+    placer.apply(added('M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6'));
+    expect(slots.map((s) => s.wanted())).toEqual([
+      ['M0', 'M3'],
+      ['M1', 'M4'],
+      ['M2', 'M5'],
+    ]);
+    expect(slots.map((s) => s.flushes)).toEqual([1, 1, 1]);
+    expect(placement.unplaced).toBe(1);
+    expect(events.of('unplaced')).toEqual([{ count: 1, total: 1, connectionId: undefined }]);
+    expect(logger.entries.map((e) => e.message)).toEqual(['markets unplaced: the pool is full']);
+  });
+
+  it('a removal frees room for the oldest unplaced market on the same slot', () => {
+    const { slots, placement, events, placer } = setup(2, 1);
+    placer.apply(added('M0', 'M1', 'M2', 'M3'));
+    placer.apply(removed('M0'));
+    expect(slots[0]!.wanted()).toEqual(['M2']);
+    expect(placement.slotOf('M2')).toBe(1);
+    expect(placement.slotOf('M3')).toBeUndefined();
+    expect(events.of('unplaced')).toHaveLength(1); // only the first apply added unplaced markets
+  });
+
+  it('marketsRejected drops the markets from placement and gives their room to unplaced markets (FIFO)', () => {
+    const { slots, placement, placer } = setup(2, 2);
+    placer.apply(added('M0', 'M1', 'M2', 'M3', 'M4', 'M5'));
+    const flushesBefore = slots[1]!.flushes;
+    placer.marketsRejected(['M1']);
+    expect(placement.slotOf('M1')).toBeUndefined();
+    expect(placement.slotOf('M4')).toBe(2);
+    expect(placement.slotOf('M5')).toBeUndefined();
+    expect(placement.unplaced).toBe(1);
+    expect(slots[1]!.flushes).toBe(flushesBefore + 1);
+    expect(slots[1]!.book.wanted).toBe(3); // M1 was dropped by the slot's own book, not here; M4 joins
+  });
+
+  it('slotFull caps the slot at what it holds and moves every other market it had, unplaced when no room', () => {
+    const { slots, placement, events, logger, placer } = setup(2, 4);
+    placer.apply(added('M0', 'M1', 'M2', 'M3', 'M4', 'M5'));
+    // Slot 1 holds only M0 on the server; M2 and M4 were placed there too.
+    placer.slotFull(1, ['M0'], 1);
+    expect(placement.capacityOf(1)).toBe(1);
+    expect(placement.marketsOf(1)).toEqual(new Set(['M0']));
+    expect(slots[0]!.wanted()).toEqual(['M0']);
+    expect(placement.load(2)).toBe(4);
+    expect(slots[1]!.wanted()).toEqual(['M1', 'M2', 'M3', 'M5']);
+    expect(placement.unplaced).toBe(1);
+    expect(events.of('unplaced')).toEqual([{ count: 1, total: 1, connectionId: 1 }]);
+    const warn = logger.entries.find((e) => e.message === 'slot full (error 26); markets re-placed');
+    expect(warn?.fields).toEqual({ connectionId: 1, held: 1, moving: 2, rejected: 1, placedElsewhere: 1 });
+  });
+
+  it('retire clears the slot book and re-places its markets on the other slots', () => {
+    const { slots, placement, placer } = setup(3, 2);
+    placer.apply(added('M0', 'M1', 'M2'));
+    placer.retire(2);
+    expect(slots[1]!.cleared).toBe(1);
+    expect(slots[1]!.book.wanted).toBe(0);
+    expect(placement.isDisabled(2)).toBe(true);
+    expect(placement.slotOf('M1')).toBe(1);
+    expect(slots[0]!.wanted()).toEqual(['M0', 'M1']);
+    expect(placement.unplaced).toBe(0);
+  });
+});
