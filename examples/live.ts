@@ -5,9 +5,11 @@
  *   KALSHI_API_KEY_ID=… KALSHI_PRIVATE_KEY_PATH=./key.pem KALSHI_ENV=demo \
  *     node --import tsx examples/live.ts --orderbook-connections 4 --series KXBTC,KXETH --seconds 60
  *
- * Exit codes: 0 done, 1 other failure, 2 credentials missing, 3 credentials rejected (AuthError).
+ * Exit codes: 0 done, 1 other failure, 2 credentials missing or unreadable (no key file, not a PEM),
+ * 3 credentials rejected (AuthError).
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { AuthError, KALSHI_REST_URLS, PoolStartError, createConnectionManager, createKalshiRestRegistry, createKalshiSigner } from 'kalshi-ws-pool';
 
 const WS_URLS = { demo: 'wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2', prod: 'wss://external-api-ws.kalshi.com/trade-api/ws/v2' };
@@ -24,7 +26,17 @@ const env = process.env['KALSHI_ENV'] ?? 'demo';
 if (env !== 'demo' && env !== 'prod') fail(2, `KALSHI_ENV must be demo or prod, got ${env}`);
 const keyId = process.env['KALSHI_API_KEY_ID'];
 const keyPath = process.env['KALSHI_PRIVATE_KEY_PATH'];
-const privateKey = process.env['KALSHI_PRIVATE_KEY'] ?? (keyPath === undefined ? undefined : readFileSync(keyPath, 'utf8'));
+/** The PEM at KALSHI_PRIVATE_KEY_PATH; a missing or unreadable file is a credentials problem (exit 2), not a crash. */
+function readKeyFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code);
+    fail(2, `cannot read the private key: KALSHI_PRIVATE_KEY_PATH=${path} (${why}: ${resolve(path)})`);
+  }
+}
+const privateKey = process.env['KALSHI_PRIVATE_KEY'] ?? (keyPath === undefined || keyPath === '' ? undefined : readKeyFile(keyPath));
 if (keyId === undefined || keyId === '' || privateKey === undefined || privateKey === '') {
   fail(2, 'missing credentials: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH (or KALSHI_PRIVATE_KEY); KALSHI_ENV=demo|prod (default demo)');
 }

@@ -5,6 +5,7 @@
  *   node --import tsx examples/prometheus.ts --port 9464 --seconds 60
  *   curl -s http://127.0.0.1:9464/metrics | grep ws_client_messages_received_total
  *
+ * When the port is taken it says so and exits 1: pass `--port N` (`0` picks any free port).
  * Needs `prom-client` (an optional peer dependency of kalshi-ws-pool).
  */
 import { createServer } from 'node:http';
@@ -12,11 +13,26 @@ import { createConnectionManager, createKalshiSigner, createMemoryRegistry } fro
 import { registerPrometheusMetrics } from 'kalshi-ws-pool/prometheus';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { listenOrExit } from './listen-or-exit';
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? fallback : Number(process.argv[at + 1]);
 };
+
+// A registry of our own (the global `register` works too): pool metrics plus Node's default ones.
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+// Bind the port before anything else starts, so a busy port fails fast with a one-line hint.
+const server = createServer((req, res) => {
+  if (req.method !== 'GET' || req.url !== '/metrics') return void res.writeHead(404).end('not found\n');
+  registry.metrics().then(
+    (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+    (error: unknown) => res.writeHead(500).end(String(error)),
+  );
+});
+const port = await listenOrExit(server, arg('port', 9464), { flag: '--port', command: 'node --import tsx examples/prometheus.ts' });
 
 const sim = await startSimulator({ markets: 500, pingIntervalMs: 1_000, traffic: { orderbookDeltasPerSecond: 500, tradesPerSecond: 50 } });
 const manager = createConnectionManager({
@@ -25,22 +41,8 @@ const manager = createConnectionManager({
   registry: createMemoryRegistry(sim.markets),
   layout: { ticker: 1, trade: 1, lifecycle: 1, orderbook: 4 },
 });
-
-// A registry of our own (the global `register` works too): pool metrics plus Node's default ones.
-const registry = new Registry();
-collectDefaultMetrics({ register: registry });
 const metrics = registerPrometheusMetrics(manager, { registry });
-
-const server = createServer((req, res) => {
-  if (req.method !== 'GET' || req.url !== '/metrics') return void res.writeHead(404).end('not found\n');
-  registry.metrics().then(
-    (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-    (error: unknown) => res.writeHead(500).end(String(error)),
-  );
-});
-await new Promise<void>((resolve) => server.listen(arg('port', 9464), '127.0.0.1', resolve));
 await manager.start();
-const { port } = server.address() as { port: number };
 console.log(`metrics: http://127.0.0.1:${port}/metrics`);
 
 // Consume the stream (metrics only count; a real gatherer would parse message.data).

@@ -5,12 +5,17 @@
  *
  *   node --import tsx examples/record-jsonl.ts --out rec.jsonl --max-bytes 100000000 --seconds 30
  *
+ * Without `--out` it writes `recording.jsonl` into a fresh directory under the OS temp directory (never
+ * into the current directory) and prints where, before and after.
+ *
  * Backpressure: when the disk is slower than the stream, the loop waits for `drain`, the pool's queue
  * fills and (default policy `pause`) the sockets stop being read; nothing is dropped locally.
  */
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnectionManager, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 
@@ -18,7 +23,11 @@ const arg = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? fallback : (process.argv[at + 1] ?? fallback);
 };
-const out = arg('out', 'recording.jsonl');
+const out = process.argv.includes('--out') ? arg('out', '') : join(mkdtempSync(join(tmpdir(), 'kalshi-ws-pool-recording-')), 'recording.jsonl');
+if (out === '') {
+  console.error('--out takes a file path');
+  process.exit(2);
+}
 const maxBytes = Number(arg('max-bytes', String(100 * 1024 * 1024)));
 const seconds = Number(arg('seconds', '10'));
 
@@ -42,6 +51,7 @@ const open = (): void => {
 const close = (s: WriteStream): Promise<void> => new Promise((resolve, reject) => s.end((error?: Error | null) => (error ? reject(error) : resolve())));
 
 open();
+console.log(`recording to ${out} (rotated at ${maxBytes} bytes)`);
 await manager.start();
 const stopTimer = setTimeout(() => void manager.stop(), seconds * 1_000);
 process.once('SIGINT', () => void manager.stop());

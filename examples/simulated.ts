@@ -5,20 +5,33 @@
  * Admission is faster than the production default (10 dials/s) so the demo starts in a second.
  *
  *   npm start -- --seconds 120 --metrics-port 9464
+ *
+ * When 9464 is taken it says so and exits 1: pass `--metrics-port N` (`0` picks any free port).
  */
 import { createServer } from 'node:http';
 import { createConnectionManager, createKalshiSigner, createMemoryRegistry } from 'kalshi-ws-pool';
 import { registerPrometheusMetrics } from 'kalshi-ws-pool/prometheus';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import { register } from 'prom-client';
+import { listenOrExit } from './listen-or-exit';
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
   const value = at === -1 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} takes a number >= 0`);
+  if (!Number.isFinite(value) || value < 0) {
+    console.error(`--${name} takes a number >= 0, got ${String(process.argv[at + 1])}`);
+    process.exit(2);
+  }
   return value;
 };
 const seconds = arg('seconds', 45);
+
+// Bind the metrics port first, so a busy port fails fast, before 20,000 markets are generated.
+const server = createServer((req, res) => {
+  if (req.url !== '/metrics') return void res.writeHead(404).end();
+  void register.metrics().then((text) => res.writeHead(200, { 'content-type': register.contentType }).end(text));
+});
+const port = await listenOrExit(server, arg('metrics-port', 9464), { flag: '--metrics-port', command: 'npm start --' });
 
 const traffic = { orderbookDeltasPerSecond: 20_000, tradesPerSecond: 1_000, tickersPerSecond: 2_000, lifecyclePerSecond: 2 };
 const sim = await startSimulator({ markets: 20_000, traffic });
@@ -30,12 +43,6 @@ const manager = createConnectionManager({
   reconnect: { initialDelayMs: 250, maxDelayMs: 5_000 },
 });
 registerPrometheusMetrics(manager);
-const server = createServer((req, res) => {
-  if (req.url !== '/metrics') return void res.writeHead(404).end();
-  void register.metrics().then((text) => res.writeHead(200, { 'content-type': register.contentType }).end(text));
-});
-await new Promise<void>((resolve) => server.listen(arg('metrics-port', 9464), '127.0.0.1', resolve));
-const { port } = server.address() as { port: number };
 manager.on('error', ({ connectionId, error, fatal }) => console.error(`error on ${connectionId ?? '-'}${fatal ? ' (fatal)' : ''}: ${error.message}`));
 
 const started = Date.now();

@@ -1,5 +1,6 @@
 // Installs the packed tarball into a fresh project outside the repo (no workspace links) and proves it
-// there: ESM import, CJS require, typecheck of the quick start under node16 and bundler resolution, and
+// there: ESM import, CJS require, typecheck of the quick start under node16 and bundler resolution, types
+// of every subpath under the legacy `moduleResolution: "node"` (node10, through `typesVersions`), and
 // a run of the quick start against the bundled simulator.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,28 @@ const repo = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'kwp-proof-'));
 const sh = (cmd, args, cwd = dir) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000 });
 const write = (file, text) => writeFileSync(join(dir, file), text);
+
+/** One named export per entry point; each must be typed (not `any`) when resolved without `exports`. */
+const nodeTenConsumer = `import { createConnectionManager } from 'kalshi-ws-pool';
+import { startSimulator } from 'kalshi-ws-pool/testing';
+import { registerPrometheusMetrics } from 'kalshi-ws-pool/prometheus';
+import { scanEnvelope } from 'kalshi-ws-pool/protocol';
+import { createBookStore } from 'kalshi-ws-pool/books';
+import { createJetStreamRouter } from 'kalshi-ws-pool/nats';
+import type { SimulatorOptions } from 'kalshi-ws-pool/testing';
+type IsAny<T> = 0 extends 1 & T ? true : false;
+const typed: false[] = [
+  false as IsAny<typeof createConnectionManager>,
+  false as IsAny<typeof startSimulator>,
+  false as IsAny<typeof registerPrometheusMetrics>,
+  false as IsAny<typeof scanEnvelope>,
+  false as IsAny<typeof createBookStore>,
+  false as IsAny<typeof createJetStreamRouter>,
+  false as IsAny<SimulatorOptions>,
+];
+export const options: SimulatorOptions = { markets: 10 };
+export default typed;
+`;
 
 try {
   execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -33,6 +56,14 @@ try {
     sh(join(dir, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${name}.json`]);
     console.log(`typecheck (${name}) ok`);
   }
+
+  // node10 ignores `exports`; without `typesVersions` every subpath import is TS7016 (no declaration file).
+  // skipLibCheck: the optional peers (prom-client, @nats-io/*) are not installed here.
+  write('subpaths.ts', nodeTenConsumer);
+  write('tsconfig.node10.json', JSON.stringify({ compilerOptions: { ...base, module: 'commonjs', moduleResolution: 'node10', skipLibCheck: true, noEmit: true }, files: ['subpaths.ts'] }));
+  sh(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node10.json']);
+  console.log('typecheck (node10, every subpath) ok');
+
   sh('node', ['out/quick-start.js']);
   console.log('package proof: ok');
 } finally {

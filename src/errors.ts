@@ -54,6 +54,7 @@ export interface ErrorOptions {
  * Base class of every error from kalshi-ws-pool.
  * @example
  * if (isKalshiWsPoolError(error, 'KWP_AUTH')) process.exit(2);
+ * @see docs/troubleshooting.md
  */
 export class KalshiWsPoolError extends Error {
   /** Stable machine-readable code, `KWP_*`. */
@@ -78,7 +79,10 @@ export function isKalshiWsPoolError(value: unknown, code?: ErrorCode): value is 
   return code === undefined || (value as KalshiWsPoolError).code === code;
 }
 
-/** An option or argument is invalid. Thrown at once, naming the option and the bad value. */
+/**
+ * An option or argument is invalid. Thrown at once, naming the option and the bad value.
+ * @see docs/troubleshooting.md
+ */
 export class ConfigError extends KalshiWsPoolError {
   /** Dotted path of the offending option, e.g. `layout.orderbook.capacity`. */
   readonly option: string;
@@ -89,7 +93,10 @@ export class ConfigError extends KalshiWsPoolError {
   }
 }
 
-/** A command could not be built: empty channel list, orderbook without markets, several sids, id < 1. */
+/**
+ * A command could not be built: empty channel list, orderbook without markets, several sids, id < 1.
+ * @see docs/troubleshooting.md
+ */
 export class InvalidCommandError extends KalshiWsPoolError {
   constructor(message: string, options?: ErrorOptions) {
     super(ErrorCode.invalidCommand, message, options);
@@ -102,7 +109,10 @@ export interface ConnectionErrorOptions extends ErrorOptions {
   readonly connectionId?: number;
 }
 
-/** Dialing failed for a retryable reason: network error, timeout, HTTP 5xx. */
+/**
+ * Dialing failed for a retryable reason: network error, timeout, HTTP 5xx.
+ * @see docs/troubleshooting.md
+ */
 export class ConnectError extends KalshiWsPoolError {
   /** HTTP status of the rejected handshake, when there was one. */
   readonly status: number | undefined;
@@ -126,6 +136,7 @@ export class ConnectError extends KalshiWsPoolError {
 /**
  * The handshake or a REST request was refused for credentials (HTTP 401/403), or the signer threw. Not retried.
  * Kalshi error 9 on a command arrives as a {@link CommandRejectedError} with classification `auth` instead.
+ * @see docs/troubleshooting.md
  */
 export class AuthError extends ConnectError {
   constructor(message: string, options?: ConnectionErrorOptions & { readonly status?: number }) {
@@ -133,7 +144,10 @@ export class AuthError extends ConnectError {
   }
 }
 
-/** HTTP 429 at the handshake. Retryable, after `retryAfterMs` when the server said so. */
+/**
+ * HTTP 429 at the handshake. Retryable, after `retryAfterMs` when the server said so.
+ * @see docs/troubleshooting.md
+ */
 export class RateLimitedError extends ConnectError {
   /** Delay the server asked for (`Retry-After`), in ms; undefined when absent. */
   readonly retryAfterMs: number | undefined;
@@ -147,6 +161,7 @@ export class RateLimitedError extends ConnectError {
 /**
  * A REST request was answered with an HTTP redirect (3xx). Redirects are never followed: they would carry
  * the signed `KALSHI-ACCESS-*` headers to another host or to plain HTTP. Usually a wrong `baseUrl`. Not retried.
+ * @see docs/troubleshooting.md
  */
 export class RedirectError extends ConnectError {
   /** The `Location` the server pointed to (control characters removed, at most 200 characters), or `''`. */
@@ -158,7 +173,10 @@ export class RedirectError extends ConnectError {
   }
 }
 
-/** A command got no reply in time. The pending entry is gone; a late reply is counted and dropped. */
+/**
+ * A command got no reply in time. The pending entry is gone; a late reply is counted and dropped.
+ * @see docs/troubleshooting.md
+ */
 export class CommandTimeoutError extends KalshiWsPoolError {
   /** Command name, e.g. `subscribe`. */
   readonly command: string;
@@ -179,7 +197,10 @@ export class CommandTimeoutError extends KalshiWsPoolError {
 /** What a Kalshi error code means for the caller. See docs/errors.md. */
 export type RejectionClass = 'terminal-subscription' | 'capacity' | 'rate-limit' | 'auth' | 'caller';
 
-/** Kalshi answered a command (or a subscription) with `type: "error"`. */
+/**
+ * Kalshi answered a command (or a subscription) with `type: "error"`.
+ * @see docs/troubleshooting.md
+ */
 export class CommandRejectedError extends KalshiWsPoolError {
   /** Kalshi's numeric error code (`msg.code`). */
   readonly kalshiCode: number;
@@ -219,7 +240,10 @@ export class CommandRejectedError extends KalshiWsPoolError {
   }
 }
 
-/** The server sent something that breaks the protocol: not JSON, truncated, binary, oversized, unknown reply. */
+/**
+ * The server sent something that breaks the protocol: not JSON, truncated, binary, oversized, unknown reply.
+ * @see docs/troubleshooting.md
+ */
 export class ProtocolError extends KalshiWsPoolError {
   /** Short machine-readable reason, e.g. `not-object`, `truncated`, `binary`, `oversized`. */
   readonly reason: string;
@@ -242,6 +266,7 @@ export interface SlotFailure {
  * `start()` got fewer healthy connections than `minHealthyConnections`. The message summarises the failures by
  * kind with a hint, e.g. `pool start failed: 0 healthy connections, 4 required; 4 × HTTP 401: the key id or
  * private key was rejected (see docs/troubleshooting.md)`; `failures` has each connection's error.
+ * @see docs/troubleshooting.md
  */
 export class PoolStartError extends KalshiWsPoolError {
   /** Connections that came up. */
@@ -278,6 +303,7 @@ export type NotReadyReason = 'timeout' | 'aborted' | 'stopped';
  * global channel subscribed). The pool itself keeps running (unless `reason` is `stopped`); see docs/lifecycle.md.
  * @example
  * try { await manager.ready({ timeoutMs: 30_000 }); } catch (e) { if (isKalshiWsPoolError(e, 'KWP_NOT_READY')) console.warn(e.message); }
+ * @see docs/troubleshooting.md
  */
 export class NotReadyError extends KalshiWsPoolError {
   /** What ended the wait. */
@@ -299,14 +325,20 @@ export class NotReadyError extends KalshiWsPoolError {
   }
 }
 
-/** The connection or manager is closed (or closed while the operation was pending). */
+/**
+ * The connection or manager is closed (or closed while the operation was pending).
+ * @see docs/troubleshooting.md
+ */
 export class ClosedError extends KalshiWsPoolError {
   constructor(message: string, options?: ConnectionErrorOptions) {
     super(ErrorCode.closed, message, options);
   }
 }
 
-/** An API was used in a state that does not allow it (e.g. a second concurrent iterator). */
+/**
+ * An API was used in a state that does not allow it (e.g. a second concurrent iterator).
+ * @see docs/troubleshooting.md
+ */
 export class StateError extends KalshiWsPoolError {
   constructor(message: string, options?: ErrorOptions) {
     super(ErrorCode.state, message, options);

@@ -18,9 +18,17 @@ export interface RunningExample {
 
 const running = new Set<RunningExample>();
 
+/** The repository root (the examples' working directory). */
+export const repoRoot = root;
+
 /** Runs `examples/<name>` with `node --import tsx` (tsx resolves the package name through tsconfig paths). */
 export function runExample(name: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env, timeoutMs = 30_000): RunningExample {
-  const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}`, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runScript(`examples/${name}`, args, env, timeoutMs);
+}
+
+/** Runs any TypeScript file of the repo (path relative to its root) like {@link runExample}, SIGKILLed after `timeoutMs`. */
+export function runScript(path: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env, timeoutMs = 30_000): RunningExample {
+  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
