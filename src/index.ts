@@ -7,20 +7,8 @@
 
 // errors
 export {
-  AuthError,
-  ClosedError,
-  CommandRejectedError,
-  CommandTimeoutError,
-  ConfigError,
-  ConnectError,
-  ErrorCode,
-  InvalidCommandError,
-  KalshiWsPoolError,
-  NotReadyError,
-  PoolStartError,
-  ProtocolError,
-  RateLimitedError,
-  RedirectError,
+  AuthError, ClosedError, CommandRejectedError, CommandTimeoutError, ConfigError, ConnectError, ErrorCode,
+  InvalidCommandError, KalshiWsPoolError, NotReadyError, PoolStartError, ProtocolError, RateLimitedError, RedirectError,
   StateError,
   isKalshiWsPoolError,
 } from './errors';
@@ -42,29 +30,12 @@ export type { ChannelName, UpdateAction } from './protocol/kalshi/channels';
 export type { KalshiAuthHeaders, KalshiSigner } from './protocol/kalshi/auth-headers';
 export { WS_SIGN_PATH } from './protocol/kalshi/auth-headers';
 export { createKalshiSigner } from './protocol/kalshi/signer';
-export type {
-  KalshiCustomSignerOptions,
-  KalshiKeySignerOptions,
-  KalshiSignerOptions,
-  SignerClock,
-} from './protocol/kalshi/signer';
+export type { KalshiCustomSignerOptions, KalshiKeySignerOptions, KalshiSignerOptions, SignerClock } from './protocol/kalshi/signer';
 
 // client
 export type {
-  Client,
-  ClientEmitter,
-  ClientEvents,
-  ClientFactory,
-  ClientState,
-  ClientStats,
-  CloseInfo,
-  CloseKind,
-  CommandOptions,
-  SubscribeOptions,
-  SubscribeResult,
-  SubscriptionInfo,
-  UnsubscribeResult,
-  UpdateResult,
+  Client, ClientEmitter, ClientEvents, ClientFactory, ClientState, ClientStats, CloseInfo, CloseKind, CommandOptions,
+  SubscribeOptions, SubscribeResult, SubscriptionInfo, UnsubscribeResult, UpdateResult,
 } from './client/client';
 // client (implementation exports are added below by the client layer)
 export { createKalshiClient } from './client/kalshi-client';
@@ -76,36 +47,13 @@ export { createConnectionManager } from './manager/connection-manager';
 export type { ConnectionManager } from './manager/connection-manager';
 export { managerDefaults } from './manager/manager-options';
 export type {
-  AdmissionOptions,
-  ConnectionManagerOptions,
-  HealthCheckOptions,
-  LayoutOptions,
-  ManagerClientOptions,
-  ManagerCommonOptions,
-  ManagerDialOptions,
-  ManagerFactoryOptions,
-  QueueOptions,
-  ReconnectOptions,
-  RepairOptions,
+  AdmissionOptions, ConnectionManagerOptions, HealthCheckOptions, LayoutOptions, ManagerClientOptions,
+  ManagerCommonOptions, ManagerDialOptions, ManagerFactoryOptions, QueueOptions, ReconnectOptions, RepairOptions,
 } from './manager/manager-options';
 export type {
-  CommandEvent,
-  CommandName,
-  CommandOutcome,
-  ConnectedEvent,
-  ConnectionManagerEvents,
-  DegradedEvent,
-  DisconnectedEvent,
-  GapEvent,
-  HealthCheckFailure,
-  ManagerErrorEvent,
-  ManagerEventName,
-  ReconnectedEvent,
-  ReconnectingEvent,
-  RepairEvent,
-  RepairOutcome,
-  ResubscribeEvent,
-  UnplacedEvent,
+  CommandEvent, CommandName, CommandOutcome, ConnectedEvent, ConnectionManagerEvents, DegradedEvent, DisconnectedEvent,
+  GapEvent, HealthCheckFailure, ManagerErrorEvent, ManagerEventName, ReconnectedEvent, ReconnectingEvent, RepairEvent,
+  RepairOutcome, ResubscribeEvent, UnplacedEvent,
 } from './manager/manager-events';
 export type { ConnectionHealth, ManagerHealth, ManagerState, ManagerStats, SlotState } from './manager/manager-stats';
 export type { SlotRole } from './manager/layout';
@@ -124,12 +72,7 @@ export type { MemoryRegistry } from './registry/memory-registry';
 export { createKalshiRestRegistry } from './registry/kalshi-rest-registry';
 export type { KalshiRestRegistry } from './registry/kalshi-rest-registry';
 export { KALSHI_REST_URLS, restRegistryDefaults } from './registry/rest-registry-options';
-export type {
-  KalshiRestRegistryOptions,
-  RestMarket,
-  RestMarketFilter,
-  RestRetryOptions,
-} from './registry/rest-registry-options';
+export type { KalshiRestRegistryOptions, RestMarket, RestMarketFilter, RestRetryOptions } from './registry/rest-registry-options';
 
 // user data (per-account private channels)
 export { createUserDataManager } from './user-data/user-data-manager';
@@ -139,25 +82,12 @@ export type { MemoryAccountSource } from './user-data/memory-account-source';
 export type { Account, AccountChangeListener, AccountSource } from './ports/account-source';
 export { PrivateChannel, userDataDefaults } from './user-data/user-data-options';
 export type {
-  BackfillOptions,
-  PrivateChannelName,
-  UserDataHealthCheckOptions,
-  UserDataManagerOptions,
+  BackfillOptions, PrivateChannelName, UserDataHealthCheckOptions, UserDataManagerOptions,
 } from './user-data/user-data-options';
 export type { UserDataMessage } from './user-data/user-data-message';
 export type {
-  AccountConnectedEvent,
-  AccountDeactivatedEvent,
-  AccountDegradedEvent,
-  AccountDisconnectedEvent,
-  AccountReactivatedEvent,
-  AccountReconnectingEvent,
-  BackfillEvent,
-  DeactivationReason,
-  ReconcileEvent,
-  ReconcileStatus,
-  ReconnectReason,
-  UserDataErrorEvent,
-  UserDataManagerEvents,
+  AccountConnectedEvent, AccountDeactivatedEvent, AccountDegradedEvent, AccountDisconnectedEvent,
+  AccountReactivatedEvent, AccountReconnectingEvent, BackfillEvent, DeactivationReason, ReconcileEvent, ReconcileStatus,
+  ReconnectReason, UserDataErrorEvent, UserDataManagerEvents,
 } from './user-data/user-data-events';
 export type { AccountHealth, AccountState, UserDataHealth, UserDataState, UserDataStats } from './user-data/user-data-stats';

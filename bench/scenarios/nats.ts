@@ -293,7 +293,7 @@ export const nats: Scenario = {
     context.log(`${NAME}: ${server.description} at ${server.url}`);
     let nc: NatsConnection | undefined;
     try {
-      nc = await connect({ servers: server.url, timeout: 5_000 });
+      nc = await connect({ servers: server.url, timeout: 5_000, noAsyncTraces: true });
       const jsm = await jetstreamManager(nc);
       const rows = await publishCase(context, server.url, nc, jsm, plan, signal);
       if (!signal.aborted) rows.push(...(await e2eCase(context, server.url, jsm, plan, signal)));

@@ -31,12 +31,13 @@ const BACKSLASH = 92;
 // Key bytes compared by length and content; a key is identified while its string is scanned.
 const KEYS = ['market_ticker', 'price_dollars', 'delta_fp', 'side', 'yes_dollars_fp', 'no_dollars_fp'] as const;
 const KEY_BYTES = KEYS.map((k) => Uint8Array.from(k, (c) => c.charCodeAt(0)));
-const K_TICKER = 0;
-const K_PRICE = 1;
-const K_DELTA = 2;
-const K_SIDE = 3;
-const K_YES = 4;
-const K_NO = 5;
+// Indexes into KEYS, read from it so the two can never disagree.
+const K_TICKER = KEYS.indexOf('market_ticker');
+const K_PRICE = KEYS.indexOf('price_dollars');
+const K_DELTA = KEYS.indexOf('delta_fp');
+const K_SIDE = KEYS.indexOf('side');
+const K_YES = KEYS.indexOf('yes_dollars_fp');
+const K_NO = KEYS.indexOf('no_dollars_fp');
 
 const textDecoder = new TextDecoder();
 /** Interned tickers by a 32-bit hash of their bytes; bounded (cleared when full). */

@@ -82,6 +82,11 @@ function msgOf(o: Obj): Obj {
   return m;
 }
 
+/** The market of an orderbook snapshot or delta (`market_id` may be absent: then `''`). */
+function bookMarket(m: Obj): { marketTicker: string; marketId: string } {
+  return { marketTicker: str(m, 'market_ticker', 'msg'), marketId: optStr(m, 'market_id', 'msg') ?? '' };
+}
+
 function subscriptions(value: unknown, path: string): OkFrame['subscriptions'] {
   if (!Array.isArray(value)) return undefined;
   return value.map((entry: unknown, i) => {
@@ -108,8 +113,7 @@ export function frameFromObject(value: unknown): KalshiFrame {
       const m = msgOf(value);
       return {
         type, sid, seq, id,
-        marketTicker: str(m, 'market_ticker', 'msg'),
-        marketId: optStr(m, 'market_id', 'msg') ?? '',
+        ...bookMarket(m),
         yes: levels(m, 'yes_dollars_fp', 'msg'),
         no: levels(m, 'no_dollars_fp', 'msg'),
       };
@@ -118,8 +122,7 @@ export function frameFromObject(value: unknown): KalshiFrame {
       const m = msgOf(value);
       return {
         type, sid, seq,
-        marketTicker: str(m, 'market_ticker', 'msg'),
-        marketId: optStr(m, 'market_id', 'msg') ?? '',
+        ...bookMarket(m),
         side: side(m, 'side', 'msg'),
         price: parsePrice(m['price_dollars'], 'msg.price_dollars'),
         delta: parseSize(m['delta_fp'], 'msg.delta_fp'),

@@ -16,41 +16,23 @@ import type { RawMessage } from '../raw-message';
  * const message = new PoolMessage(bytes, 7, Date.now(), 'orderbook_delta', 1, 42, false, 0);
  */
 export class PoolMessage implements RawMessage {
-  /** The frame's bytes, untouched. */
-  data: Uint8Array;
-  /** Pool connection (slot) id, 1-based. */
-  connectionId: number;
-  /** Arrival time, ms since the epoch. */
-  receivedAt: number;
-  /** Envelope `type`. */
-  type: string;
-  /** Envelope `sid`, when present. */
-  sid: number | undefined;
-  /** Envelope `seq`, when present. */
-  seq: number | undefined;
-  /** True when a gap or a local drop precedes this message. */
-  seqGap: boolean;
-  /** Missing messages before this one (sequence gap plus local drops). */
-  gapSize: number;
-
+  // Parameter properties: TypeScript assigns them in this order, which fixes the object's shape.
   constructor(
-    data: Uint8Array,
-    connectionId: number,
-    receivedAt: number,
-    type: string,
-    sid: number | undefined,
-    seq: number | undefined,
-    seqGap: boolean,
-    gapSize: number,
-  ) {
-    // Keep this order: it fixes the object's shape for every instance.
-    this.data = data;
-    this.connectionId = connectionId;
-    this.receivedAt = receivedAt;
-    this.type = type;
-    this.sid = sid;
-    this.seq = seq;
-    this.seqGap = seqGap;
-    this.gapSize = gapSize;
-  }
+    /** The frame's bytes, untouched. */
+    public data: Uint8Array,
+    /** Pool connection (slot) id, 1-based. */
+    public connectionId: number,
+    /** Arrival time, ms since the epoch. */
+    public receivedAt: number,
+    /** Envelope `type`. */
+    public type: string,
+    /** Envelope `sid`, when present. */
+    public sid: number | undefined,
+    /** Envelope `seq`, when present. */
+    public seq: number | undefined,
+    /** True when a gap or a local drop precedes this message. */
+    public seqGap: boolean,
+    /** Missing messages before this one (sequence gap plus local drops). */
+    public gapSize: number,
+  ) {}
 }

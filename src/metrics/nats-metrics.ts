@@ -3,11 +3,11 @@
  * `stats()` snapshots at scrape time (nothing on the publish path). Label `gatherer` is the router's id.
  * @packageDocumentation
  */
-import { Counter, Gauge, register as globalRegister } from 'prom-client';
 import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client';
-import { ConfigError } from '../errors';
 import type { JetStreamRouterStats } from '../nats/router';
 import type { JetStreamSourceStats } from '../nats/source';
+import { checkMetricPrefix, counterRow, gaugeRow, registerMetricTable } from './metric-table';
+import type { MetricRow, SetValue } from './metric-table';
 
 /** Metric names of {@link registerNatsMetrics}, without the optional prefix. */
 export const NATS_METRIC_NAMES = Object.freeze({
@@ -61,6 +61,38 @@ export interface NatsMetricsOptions {
   readonly prefix?: string;
 }
 
+interface Scrape {
+  readonly routers: readonly { readonly gatherer: string; readonly stats: JetStreamRouterStats }[];
+  readonly source: JetStreamSourceStats | undefined;
+}
+
+/** One series per router, labelled with its gatherer id. */
+function perRouter(read: (s: JetStreamRouterStats) => number): (set: SetValue<'gatherer'>, scrape: Scrape) => void {
+  return (set, scrape) => {
+    for (const r of scrape.routers) set({ gatherer: r.gatherer }, read(r.stats));
+  };
+}
+
+/** One unlabelled value from the source (none without a source). */
+function fromSource(read: (s: JetStreamSourceStats) => number): (set: SetValue<never>, scrape: Scrape) => void {
+  return (set, scrape) => {
+    if (scrape.source !== undefined) set({}, read(scrape.source));
+  };
+}
+
+const GATHERER = ['gatherer'] as const;
+
+const NATS_METRIC_ROWS: readonly MetricRow<Scrape>[] = [
+  counterRow(NATS_METRIC_NAMES.published, 'Frames published to JetStream (first attempts).', GATHERER, perRouter((s) => s.published)),
+  counterRow(NATS_METRIC_NAMES.acknowledged, 'Publishes acknowledged by JetStream.', GATHERER, perRouter((s) => s.acknowledged)),
+  counterRow(NATS_METRIC_NAMES.duplicates, 'Publish acks marked duplicate.', GATHERER, perRouter((s) => s.duplicates)),
+  counterRow(NATS_METRIC_NAMES.retries, 'Publishes retried with the same message id.', GATHERER, perRouter((s) => s.retries)),
+  gaugeRow(NATS_METRIC_NAMES.inFlight, 'Publishes awaiting an ack.', GATHERER, perRouter((s) => s.inFlight)),
+  counterRow(NATS_METRIC_NAMES.failovers, 'Consumer failovers of a market to another gatherer.', [], fromSource((s) => s.failovers)),
+  counterRow(NATS_METRIC_NAMES.consumerDuplicates, 'Duplicates dropped at the consumer.', [], fromSource((s) => s.duplicates)),
+  gaugeRow(NATS_METRIC_NAMES.stalledMarkets, 'Markets at the consumer waiting for a snapshot.', [], fromSource((s) => s.stalledMarkets)),
+];
+
 /**
  * Register the NATS metrics (see docs/metrics.md).
  * @throws {ConfigError} for a bad prefix or a name already registered.
@@ -69,57 +101,13 @@ export interface NatsMetricsOptions {
  * // later: metrics.unregister();
  */
 export function registerNatsMetrics(options: NatsMetricsOptions): NatsMetrics {
-  const prefix = options.prefix ?? '';
-  if (typeof prefix !== 'string' || (prefix !== '' && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix))) throw new ConfigError('prefix', `invalid metric name prefix ${String(prefix)}`);
-  const registry = options.registry ?? globalRegister;
-  const names = Object.values(NATS_METRIC_NAMES).map((name) => prefix + name);
-  for (const name of names) if (registry.getSingleMetric(name) !== undefined) throw new ConfigError('registry', `already has a metric named ${name}`);
+  const prefix = checkMetricPrefix(options.prefix ?? '');
   const routers = options.routers ?? [];
-  const registers = [registry];
-  const perRouter = (name: string, help: string, read: (s: JetStreamRouterStats) => number, kind: 'counter' | 'gauge'): void => {
-    const config = {
-      name: prefix + name,
-      help,
-      labelNames: ['gatherer'] as const,
-      registers,
-      collect(this: Counter<'gatherer'> | Gauge<'gatherer'>) {
-        this.reset();
-        for (const r of routers) {
-          if (this instanceof Counter) this.inc({ gatherer: r.gathererId }, read(r.stats()));
-          else this.set({ gatherer: r.gathererId }, read(r.stats()));
-        }
-      },
-    };
-    if (kind === 'counter') new Counter(config);
-    else new Gauge(config);
-  };
-  perRouter(NATS_METRIC_NAMES.published, 'Frames published to JetStream (first attempts).', (s) => s.published, 'counter');
-  perRouter(NATS_METRIC_NAMES.acknowledged, 'Publishes acknowledged by JetStream.', (s) => s.acknowledged, 'counter');
-  perRouter(NATS_METRIC_NAMES.duplicates, 'Publish acks marked duplicate.', (s) => s.duplicates, 'counter');
-  perRouter(NATS_METRIC_NAMES.retries, 'Publishes retried with the same message id.', (s) => s.retries, 'counter');
-  perRouter(NATS_METRIC_NAMES.inFlight, 'Publishes awaiting an ack.', (s) => s.inFlight, 'gauge');
   const source = options.source;
-  const plain = (name: string, help: string, read: (s: JetStreamSourceStats) => number, kind: 'counter' | 'gauge'): void => {
-    const config = {
-      name: prefix + name,
-      help,
-      registers,
-      collect(this: Counter | Gauge) {
-        this.reset();
-        if (source === undefined) return;
-        if (this instanceof Counter) this.inc(read(source.stats()));
-        else this.set(read(source.stats()));
-      },
-    };
-    if (kind === 'counter') new Counter(config);
-    else new Gauge(config);
-  };
-  plain(NATS_METRIC_NAMES.failovers, 'Consumer failovers of a market to another gatherer.', (s) => s.failovers, 'counter');
-  plain(NATS_METRIC_NAMES.consumerDuplicates, 'Duplicates dropped at the consumer.', (s) => s.duplicates, 'counter');
-  plain(NATS_METRIC_NAMES.stalledMarkets, 'Markets at the consumer waiting for a snapshot.', (s) => s.stalledMarkets, 'gauge');
-  return {
-    unregister() {
-      for (const name of names) registry.removeSingleMetric(name);
-    },
-  };
+  const table = registerMetricTable(NATS_METRIC_ROWS, {
+    registry: options.registry,
+    prefix,
+    snapshot: () => ({ routers: routers.map((r) => ({ gatherer: r.gathererId, stats: r.stats() })), source: source?.stats() }),
+  });
+  return { unregister: () => table.unregister() };
 }

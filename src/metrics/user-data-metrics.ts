@@ -5,11 +5,12 @@
  * `userdata_` namespace. Account ids appear only as the opaque `account` label; key material never.
  * @packageDocumentation
  */
-import { Counter, Gauge, register as globalRegister } from 'prom-client';
 import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client';
 import { ConfigError } from '../errors';
 import type { UserDataManager } from '../user-data/user-data-manager';
 import type { UserDataHealth, UserDataStats } from '../user-data/user-data-stats';
+import { checkMetricPrefix, counterRow, gaugeRow, registerMetricTable } from './metric-table';
+import type { MetricRow } from './metric-table';
 
 /** Metric names of the user-data adapter, before `prefix`. See docs/metrics.md. */
 export const USER_DATA_METRIC_NAMES = Object.freeze({
@@ -60,6 +61,33 @@ interface Scrape {
   readonly health: UserDataHealth;
 }
 
+/** Every counter and gauge of the user-data adapter but the per-account gauge. */
+const USER_DATA_METRIC_ROWS: readonly MetricRow<Scrape>[] = [
+  gaugeRow(USER_DATA_METRIC_NAMES.connections, 'Accounts per connection state.', ['state'], (set, s) => {
+    for (const [state, n] of Object.entries(s.stats.connections)) if (state !== 'stopped') set({ state }, n);
+  }),
+  counterRow(USER_DATA_METRIC_NAMES.reconnects, 'Account redials by reason.', ['reason'], (set, s) => {
+    for (const [reason, n] of Object.entries(s.stats.reconnects)) set({ reason }, n);
+  }),
+  counterRow(USER_DATA_METRIC_NAMES.hotReload, 'Hot-reload operations applied from the account source.', ['operation'], (set, s) => {
+    set({ operation: 'add' }, s.stats.hotReload.added);
+    set({ operation: 'remove' }, s.stats.hotReload.removed);
+    set({ operation: 'rekey' }, s.stats.hotReload.rekeyed);
+  }),
+  counterRow(USER_DATA_METRIC_NAMES.reconciliations, 'Reconciliations against the account source, by status.', ['status'], (set, s) => {
+    set({ status: 'ok' }, s.stats.reconciliations.ok);
+    set({ status: 'failed' }, s.stats.reconciliations.failed);
+  }),
+  counterRow(USER_DATA_METRIC_NAMES.fillsBackfilled, 'Fills delivered from the REST backfill after reconnects.', [], (set, s) => set({}, s.stats.fillsBackfilled)),
+  counterRow(USER_DATA_METRIC_NAMES.deactivations, 'Accounts deactivated (credentials refused or circuit breaker).', [], (set, s) => set({}, s.stats.deactivations)),
+  gaugeRow(USER_DATA_METRIC_NAMES.queueDepth, 'Messages waiting in the user-data output queue.', [], (set, s) => set({}, s.health.queueDepth)),
+];
+
+/** The per-account gauge, registered only with `accountLabels`. */
+const ACCOUNT_CONNECTED_ROW = gaugeRow<Scrape, 'account'>(USER_DATA_METRIC_NAMES.accountConnected, '1 while the account connection is open, else 0.', ['account'], (set, s) => {
+  for (const a of s.health.accounts) set({ account: a.accountId }, a.state === 'open' ? 1 : 0);
+});
+
 /**
  * Registers the user-data manager's metrics on a prom-client registry.
  * @throws {ConfigError} for a bad `prefix`, or when a metric of the same name is already registered.
@@ -68,85 +96,10 @@ interface Scrape {
  * const metrics = registerUserDataMetrics(users, { registry });
  */
 export function registerUserDataMetrics(manager: Pick<UserDataManager, 'stats' | 'health'>, options: UserDataMetricsOptions = {}): UserDataMetrics {
-  const prefix = options.prefix ?? userDataMetricsDefaults.prefix;
-  if (typeof prefix !== 'string' || (prefix !== '' && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix))) {
-    throw new ConfigError('prefix', `must be empty or a valid metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*), got ${String(prefix)}`);
-  }
+  const prefix = checkMetricPrefix(options.prefix ?? userDataMetricsDefaults.prefix);
   const accountLabels = options.accountLabels ?? userDataMetricsDefaults.accountLabels;
   if (typeof accountLabels !== 'boolean') throw new ConfigError('accountLabels', `must be a boolean, got ${String(accountLabels)}`);
-  const registry = options.registry ?? globalRegister;
-  const names = Object.values(USER_DATA_METRIC_NAMES)
-    .filter((name) => accountLabels || name !== USER_DATA_METRIC_NAMES.accountConnected)
-    .map((name) => prefix + name);
-  for (const name of names) {
-    if (registry.getSingleMetric(name) !== undefined) throw new ConfigError('registry', `already has a metric named ${name}`);
-  }
-  const registers = [registry];
-  let cached: Scrape | undefined;
-  const read = (): Scrape => {
-    if (cached === undefined) {
-      cached = { stats: manager.stats(), health: manager.health() };
-      queueMicrotask(() => {
-        cached = undefined;
-      });
-    }
-    return cached;
-  };
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (set: (labels: Record<L, string>, total: number) => void, s: Scrape) => void): void => {
-    new Counter<L>({
-      name: prefix + name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.reset();
-        fill((labels, total) => this.inc(labels, total), read());
-      },
-    });
-  };
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (set: (labels: Record<L, string>, value: number) => void, s: Scrape) => void): void => {
-    new Gauge<L>({
-      name: prefix + name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.reset();
-        fill((labels, value) => this.set(labels, value), read());
-      },
-    });
-  };
-
-  gauge(USER_DATA_METRIC_NAMES.connections, 'Accounts per connection state.', ['state'], (set, s) => {
-    for (const [state, n] of Object.entries(s.stats.connections)) if (state !== 'stopped') set({ state }, n);
-  });
-  counter(USER_DATA_METRIC_NAMES.reconnects, 'Account redials by reason.', ['reason'], (set, s) => {
-    for (const [reason, n] of Object.entries(s.stats.reconnects)) set({ reason }, n);
-  });
-  counter(USER_DATA_METRIC_NAMES.hotReload, 'Hot-reload operations applied from the account source.', ['operation'], (set, s) => {
-    set({ operation: 'add' }, s.stats.hotReload.added);
-    set({ operation: 'remove' }, s.stats.hotReload.removed);
-    set({ operation: 'rekey' }, s.stats.hotReload.rekeyed);
-  });
-  counter(USER_DATA_METRIC_NAMES.reconciliations, 'Reconciliations against the account source, by status.', ['status'], (set, s) => {
-    set({ status: 'ok' }, s.stats.reconciliations.ok);
-    set({ status: 'failed' }, s.stats.reconciliations.failed);
-  });
-  counter(USER_DATA_METRIC_NAMES.fillsBackfilled, 'Fills delivered from the REST backfill after reconnects.', [], (set, s) => set({}, s.stats.fillsBackfilled));
-  counter(USER_DATA_METRIC_NAMES.deactivations, 'Accounts deactivated (credentials refused or circuit breaker).', [], (set, s) => set({}, s.stats.deactivations));
-  gauge(USER_DATA_METRIC_NAMES.queueDepth, 'Messages waiting in the user-data output queue.', [], (set, s) => set({}, s.health.queueDepth));
-  if (accountLabels) {
-    gauge(USER_DATA_METRIC_NAMES.accountConnected, '1 while the account connection is open, else 0.', ['account'], (set, s) => {
-      for (const a of s.health.accounts) set({ account: a.accountId }, a.state === 'open' ? 1 : 0);
-    });
-  }
-
-  let registered = true;
-  return {
-    unregister() {
-      if (!registered) return;
-      registered = false;
-      for (const name of names) registry.removeSingleMetric(name);
-    },
-  };
+  const rows = accountLabels ? [...USER_DATA_METRIC_ROWS, ACCOUNT_CONNECTED_ROW] : USER_DATA_METRIC_ROWS;
+  const table = registerMetricTable(rows, { registry: options.registry, prefix, snapshot: () => ({ stats: manager.stats(), health: manager.health() }) });
+  return { unregister: () => table.unregister() };
 }

@@ -103,6 +103,8 @@ class JetStreamRouterImpl implements JetStreamRouter {
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
         name: `kalshi-ws-pool:${o.gathererId}`,
+        // Async stack traces cost an Error per publish; the router's errors carry their own context.
+        noAsyncTraces: true,
       });
     } catch (error) {
       this.#state = 'stopped';

@@ -66,33 +66,22 @@ export interface UserDataStats {
   readonly connections: Readonly<Record<AccountState, number>>;
   /** Redials by reason (how the previous connection ended, or a failed dial). */
   readonly reconnects: Readonly<Record<ReconnectReason, number>>;
-  /** Hot-reload operations applied. */
-  readonly hotReload: {
-    /** Accounts connected because they appeared in the source. */
-    readonly added: number;
-    /** Accounts closed because they left the source. */
-    readonly removed: number;
-    /** Accounts redialled or reactivated with a new signer. */
-    readonly rekeyed: number;
-  };
-  /** Reconciliations by outcome. */
-  readonly reconciliations: {
-    /** Source read and applied. */
-    readonly ok: number;
-    /** Source read failed; nothing changed. */
-    readonly failed: number;
-  };
+  /**
+   * Hot-reload operations applied: `added` (accounts connected because they appeared in the source),
+   * `removed` (closed because they left it), `rekeyed` (redialled or reactivated with a new signer).
+   */
+  readonly hotReload: Readonly<Record<'added' | 'removed' | 'rekeyed', number>>;
+  /** Reconciliations by outcome: `ok` (source read and applied), `failed` (source read failed; nothing changed). */
+  readonly reconciliations: Readonly<Record<'ok' | 'failed', number>>;
   /** Fills delivered from REST backfills. */
   readonly fillsBackfilled: number;
   /** Fills dropped as already delivered (socket/backfill overlap). */
   readonly fillsDeduplicated: number;
-  /** Backfills by outcome. */
-  readonly backfills: {
-    /** Every page read (and the positions snapshot, when asked). */
-    readonly ok: number;
-    /** A REST request failed; retried from the same point on the next connection. */
-    readonly failed: number;
-  };
+  /**
+   * Backfills by outcome: `ok` (every page read, and the positions snapshot when asked), `failed` (a
+   * REST request failed; retried from the same point on the next connection).
+   */
+  readonly backfills: Readonly<Record<'ok' | 'failed', number>>;
   /** Positions snapshots delivered. */
   readonly positionsSnapshots: number;
   /** Deactivations so far. */

@@ -245,13 +245,26 @@ function walk(bytes: Uint8Array, out: EnvelopeScan): ScanFailure | undefined {
   }
   // Only whitespace may follow the closing brace.
   if (i + 1 !== n && skipWhitespace(bytes, i + 1, n) !== n) return 'invalid';
+  setFields(out, type, id, sid, seq, msgStart, msgEnd);
+  return undefined;
+}
+
+/** Writes every envelope field of a scan (a failed scan gets them all empty). */
+function setFields(
+  out: EnvelopeScan,
+  type: string | undefined,
+  id: number | undefined,
+  sid: number | undefined,
+  seq: number | undefined,
+  msgStart: number,
+  msgEnd: number,
+): void {
   out.type = type;
   out.id = id;
   out.sid = sid;
   out.seq = seq;
   out.msgStart = msgStart;
   out.msgEnd = msgEnd;
-  return undefined;
 }
 
 /**
@@ -283,11 +296,6 @@ export function scanEnvelope(bytes: Uint8Array, into?: EnvelopeScan): EnvelopeSc
   }
   out.ok = false;
   out.failure = failure;
-  out.type = undefined;
-  out.id = undefined;
-  out.sid = undefined;
-  out.seq = undefined;
-  out.msgStart = -1;
-  out.msgEnd = -1;
+  setFields(out, undefined, undefined, undefined, undefined, -1, -1);
   return out;
 }

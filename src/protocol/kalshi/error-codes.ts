@@ -16,6 +16,9 @@ const FAIL = 'fail the command';
 const row = (code: number, meaning: string, action: string, classification: RejectionClass = 'caller'): KalshiErrorInfo =>
   Object.freeze({ code, meaning, action, classification });
 
+/** Codes Kalshi documents only as "channel-specific parameter error"; the command fails. */
+const CHANNEL_PARAMETER_CODES = [19, 20, 21, 22, 23, 24, 28];
+
 /**
  * Kalshi WebSocket error codes 1..28 (docs/protocol.md "Error codes"): meaning, what the pool does, classification.
  * Codes 6, 16 and 17 are retired but kept so old servers are still described.
@@ -40,22 +43,13 @@ export const KALSHI_ERROR_CODES: ReadonlyMap<number, KalshiErrorInfo> = new Map(
     row(16, 'market not found (retired)', FAIL),
     row(17, 'internal error (retired)', FAIL),
     row(18, 'command timeout (server side)', 'retry the command later', 'rate-limit'),
-    row(19, 'channel-specific parameter error', FAIL),
-    row(20, 'channel-specific parameter error', FAIL),
-    row(21, 'channel-specific parameter error', FAIL),
-    row(22, 'channel-specific parameter error', FAIL),
-    row(23, 'channel-specific parameter error', FAIL),
-    row(24, 'channel-specific parameter error', FAIL),
-    row(
-      25,
-      'subscription buffer overflow (the client read too slowly)',
-      'the subscription is gone: subscribe again',
-      'terminal-subscription',
-    ),
+    ...CHANNEL_PARAMETER_CODES.map((code) => row(code, 'channel-specific parameter error', FAIL)),
+    row(25, 'subscription buffer overflow (the client read too slowly)', 'the subscription is gone: subscribe again', 'terminal-subscription'),
     row(26, 'subscription market limit exceeded', 'the connection is full: place the markets elsewhere', 'capacity'),
     row(27, 'too many requests', 'back off and retry', 'rate-limit'),
-    row(28, 'channel-specific parameter error', FAIL),
-  ].map((info) => [info.code, info] as const),
+  ]
+    .sort((a, b) => a.code - b.code)
+    .map((info) => [info.code, info] as const),
 );
 
 /**

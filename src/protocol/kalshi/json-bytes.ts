@@ -131,17 +131,26 @@ function endOfDeepComposite(bytes: Uint8Array, i: number, depth: number, arrays:
   return end;
 }
 
+/**
+ * Offset past the closing quote of a string whose content starts at `i`, or TRUNCATED. The deep walk
+ * uses it; {@link endOfComposite} keeps the same loop inline because it is the scanner's hottest.
+ */
+function endOfStringContent(bytes: Uint8Array, i: number, n: number): number {
+  while (i < n) {
+    const d = bytes[i++]!;
+    if (d === 0x22) return i;
+    if (d === 0x5c) i++;
+  }
+  return TRUNCATED;
+}
+
 function walkDeep(bytes: Uint8Array, i: number, depth: number): number {
   const n = bytes.length;
   while (i < n) {
     const c = bytes[i++]!;
     if (c === 0x22) {
-      for (;;) {
-        if (i >= n) return TRUNCATED;
-        const d = bytes[i++]!;
-        if (d === 0x22) break;
-        if (d === 0x5c) i++;
-      }
+      i = endOfStringContent(bytes, i, n);
+      if (i < 0) return TRUNCATED;
     } else if ((c | 0x20) === 0x7b) {
       pushDeep(depth++, c);
     } else if ((c | 0x20) === 0x7d) {

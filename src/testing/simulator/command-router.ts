@@ -28,7 +28,8 @@ export class CommandRouter {
   onMessage(session: SimSession, data: RawData): void {
     const { stats } = this.env;
     if (!session.open) return;
-    if (session.silenced) {
+    const faults = session.faults;
+    if (faults.silenced) {
       // A half-open link: the command never reaches the server.
       stats.commandsLost++;
       return;
@@ -58,23 +59,23 @@ export class CommandRouter {
     }
     const command: ParsedCommand = { id, cmd, params: params as Record<string, unknown> | undefined };
 
-    if (session.ignoreRemaining > 0) {
-      session.ignoreRemaining--;
+    if (faults.ignoreRemaining > 0) {
+      faults.ignoreRemaining--;
       stats.commandsIgnored++;
       return;
     }
-    const rule = session.failRules.find((r) => r.remaining > 0 && (r.cmd === undefined || r.cmd === cmd));
+    const rule = faults.failRules.find((r) => r.remaining > 0 && (r.cmd === undefined || r.cmd === cmd));
     if (rule !== undefined) {
       rule.remaining--;
-      if (rule.remaining <= 0) session.failRules = session.failRules.filter((r) => r !== rule);
+      if (rule.remaining <= 0) faults.failRules = faults.failRules.filter((r) => r !== rule);
       return replyError(this.env, session, id, rule.code);
     }
-    if (session.delayRemaining > 0) {
-      session.delayRemaining--;
+    if (faults.delayRemaining > 0) {
+      faults.delayRemaining--;
       const timer = setTimeout(() => {
         session.timers.delete(timer);
         if (session.open) this.execute(session, command);
-      }, clampTimerDelay(session.delayMs));
+      }, clampTimerDelay(faults.delayMs));
       session.timers.add(timer);
       return;
     }

@@ -1,18 +1,74 @@
+/**
+ * The simulator's fault injection. Adding a fault: its method and options on `FaultController`
+ * (fault-types.ts), its standing state in {@link ConnectionFaults} or {@link SidFaults} plus the method
+ * below that sets it (`clear()` resets every field from the factories, so it needs no change), and the
+ * one place that acts on it (command-router.ts for commands, publisher.ts for data, simulator.ts for pings).
+ * A new broken frame for `sendMalformed` is one entry of {@link MALFORMED_FRAMES}. See docs/testing.md.
+ */
 import { ConfigError } from '../../errors';
-import type {
-  DropOptions,
-  FailCommandsOptions,
-  FaultController,
-  FaultTarget,
-  MalformedKind,
-  MalformedOptions,
-  RejectHandshakesOptions,
-} from './fault-types';
+import type { DropOptions, FailCommandsOptions, FaultController, FaultTarget, MalformedKind, MalformedOptions, RejectHandshakesOptions } from './fault-types';
 import type { Rng } from './fixed-point';
 import type { MarketUniverse } from './market-universe';
 import type { Publisher } from './publisher';
 import type { SimSession } from './session';
 import type { SimSubscription } from './subscription';
+
+/** A standing `failCommands` fault on a connection. */
+export interface FailRule {
+  readonly code: number;
+  readonly cmd: string | undefined;
+  remaining: number;
+}
+
+/** The standing faults of one connection, as {@link newConnectionFaults} clears them. */
+export interface ConnectionFaults {
+  /** Nothing goes out, nothing comes in, no pings or pongs (a half-open link). */
+  silenced: boolean;
+  /** No heartbeat pings. */
+  pingsStopped: boolean;
+  /** Delay the handling of the next `delayRemaining` commands by `delayMs`. */
+  delayMs: number;
+  delayRemaining: number;
+  /** Swallow the next N commands without any reply. */
+  ignoreRemaining: number;
+  /** Answer matching commands with an error code. */
+  failRules: FailRule[];
+}
+
+/** A connection without faults. */
+export function newConnectionFaults(): ConnectionFaults {
+  return { silenced: false, pingsStopped: false, delayMs: 0, delayRemaining: 0, ignoreRemaining: 0, failRules: [] };
+}
+
+/** The pending faults of one sid, applied to its next seq. */
+export interface SidFaults {
+  /** The next seq jumps by this many extra numbers. */
+  skip: number;
+  /** The next frame repeats the previous seq. */
+  repeat: boolean;
+}
+
+/** A sid without faults. */
+export function newSidFaults(): SidFaults {
+  return { skip: 0, repeat: false };
+}
+
+/** A broken frame of each {@link MalformedKind}: what to send on `session`, `bytes` long when oversized. */
+const MALFORMED_FRAMES: Readonly<Record<MalformedKind, (session: SimSession, bytes: number, universe: MarketUniverse) => string | Buffer>> = {
+  'not-json': () => 'this is not JSON {',
+  truncated: () => '{"type":"orderbook_delta","sid":1,"seq":1,"msg":{"market_ticker":"KXTRUNC',
+  binary: () => Buffer.from('{"type":"ticker","sid":1,"msg":{"market_ticker":"KXBINARY"}}'),
+  oversized: (_session, bytes) => {
+    const start = '{"type":"oversized","msg":{"pad":"';
+    const end = '"}}';
+    return start + 'x'.repeat(Math.max(0, bytes - start.length - end.length)) + end;
+  },
+  'unknown-sid': (session, _bytes, universe) => {
+    const sid = Math.max(0, ...session.subs.keys(), session.nextSid) + 100;
+    const head = universe.randomOpen()?.head ?? '{"market_ticker":"KXUNKNOWN","market_id":""';
+    return `{"type":"orderbook_delta","sid":${sid},"seq":1,"msg":${head},"price_dollars":"0.5000","delta_fp":"1.00","side":"yes"}}`;
+  },
+};
 
 /** A live handshake rejection rule. */
 interface RejectRule {
@@ -89,31 +145,31 @@ export class Faults implements FaultController {
   }
 
   silence(target: FaultTarget): number {
-    return this.each(target, (s) => (s.silenced = true));
+    return this.each(target, (s) => (s.faults.silenced = true));
   }
 
   unsilence(target: FaultTarget): number {
-    return this.each(target, (s) => (s.silenced = false));
+    return this.each(target, (s) => (s.faults.silenced = false));
   }
 
   stopPings(target: FaultTarget): number {
-    return this.each(target, (s) => (s.pingsStopped = true));
+    return this.each(target, (s) => (s.faults.pingsStopped = true));
   }
 
   resumePings(target: FaultTarget): number {
-    return this.each(target, (s) => (s.pingsStopped = false));
+    return this.each(target, (s) => (s.faults.pingsStopped = false));
   }
 
   skipSeq(target: FaultTarget, count = 1): number {
     positive('count', count);
     const subs = this.subs(target).filter((sub) => sub.sequenced);
-    for (const sub of subs) sub.skipPending += count;
+    for (const sub of subs) sub.faults.skip += count;
     return subs.length;
   }
 
   repeatSeq(target: FaultTarget): number {
     const subs = this.subs(target).filter((sub) => sub.sequenced);
-    for (const sub of subs) sub.repeatPending = true;
+    for (const sub of subs) sub.faults.repeat = true;
     return subs.length;
   }
 
@@ -121,20 +177,20 @@ export class Faults implements FaultController {
     positive('ms', ms, true);
     positive('count', count);
     return this.each(target, (s) => {
-      s.delayMs = ms;
-      s.delayRemaining = count;
+      s.faults.delayMs = ms;
+      s.faults.delayRemaining = count;
     });
   }
 
   ignoreCommands(target: FaultTarget, count = Number.POSITIVE_INFINITY): number {
     positive('count', count);
-    return this.each(target, (s) => (s.ignoreRemaining = count));
+    return this.each(target, (s) => (s.faults.ignoreRemaining = count));
   }
 
   failCommands(target: FaultTarget, code: number, options: FailCommandsOptions = {}): number {
     positive('code', code);
     const remaining = positive('count', options.count ?? Number.POSITIVE_INFINITY);
-    return this.each(target, (s) => s.failRules.push({ code, cmd: options.cmd, remaining }));
+    return this.each(target, (s) => s.faults.failRules.push({ code, cmd: options.cmd, remaining }));
   }
 
   sidError(target: FaultTarget, code: number): number {
@@ -145,36 +201,14 @@ export class Faults implements FaultController {
   }
 
   sendMalformed(target: FaultTarget, kind: MalformedKind, options: MalformedOptions = {}): number {
+    if (!Object.hasOwn(MALFORMED_FRAMES, kind)) throw new ConfigError('kind', `unknown malformed kind ${String(kind)}`);
+    const frame = MALFORMED_FRAMES[kind];
     const bytes = positive('bytes', options.bytes ?? 16 * 1024 * 1024 + 1);
     return this.each(target, (session) => {
       if (!session.writable) return;
-      const ws = session.ws;
-      switch (kind) {
-        case 'not-json':
-          ws.send('this is not JSON {');
-          break;
-        case 'truncated':
-          ws.send('{"type":"orderbook_delta","sid":1,"seq":1,"msg":{"market_ticker":"KXTRUNC');
-          break;
-        case 'binary':
-          ws.send(Buffer.from('{"type":"ticker","sid":1,"msg":{"market_ticker":"KXBINARY"}}'), { binary: true });
-          break;
-        case 'oversized': {
-          const start = '{"type":"oversized","msg":{"pad":"';
-          const end = '"}}';
-          ws.send(start + 'x'.repeat(Math.max(0, bytes - start.length - end.length)) + end);
-          break;
-        }
-        case 'unknown-sid': {
-          const sid = Math.max(0, ...session.subs.keys(), session.nextSid) + 100;
-          const market = this.env.universe.randomOpen();
-          const head = market?.head ?? '{"market_ticker":"KXUNKNOWN","market_id":""';
-          ws.send(`{"type":"orderbook_delta","sid":${sid},"seq":1,"msg":${head},"price_dollars":"0.5000","delta_fp":"1.00","side":"yes"}}`);
-          break;
-        }
-        default:
-          throw new ConfigError('kind', `unknown malformed kind ${String(kind)}`);
-      }
+      const data = frame(session, bytes, this.env.universe);
+      if (typeof data === 'string') session.ws.send(data);
+      else session.ws.send(data, { binary: true });
     });
   }
 
@@ -213,15 +247,8 @@ export class Faults implements FaultController {
   clear(): void {
     this.rules = [];
     for (const session of this.env.sessions.values()) {
-      session.silenced = false;
-      session.pingsStopped = false;
-      session.delayRemaining = 0;
-      session.ignoreRemaining = 0;
-      session.failRules = [];
-      for (const sub of session.subs.values()) {
-        sub.skipPending = 0;
-        sub.repeatPending = false;
-      }
+      session.faults = newConnectionFaults();
+      for (const sub of session.subs.values()) sub.faults = newSidFaults();
     }
   }
 

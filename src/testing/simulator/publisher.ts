@@ -72,7 +72,7 @@ export class Publisher {
    */
   private admit(sub: SimSubscription): boolean {
     const session = sub.session;
-    if (session.silenced) {
+    if (session.faults.silenced) {
       // Lost on a half-open link: the seq is consumed, so the client sees a gap afterwards.
       if (sub.sequenced) sub.nextSeq();
       return false;

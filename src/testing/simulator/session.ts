@@ -1,14 +1,9 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import { newConnectionFaults } from './faults';
+import type { ConnectionFaults } from './faults';
 import type { StatsCounters } from './stats';
 import type { SimChannel, SimSubscription } from './subscription';
-
-/** A standing `failCommands` fault on a connection. */
-export interface FailRule {
-  readonly code: number;
-  readonly cmd: string | undefined;
-  remaining: number;
-}
 
 /**
  * Server side of one accepted WebSocket connection: its subscriptions, sid counter and the
@@ -26,17 +21,8 @@ export class SimSession {
   open = true;
   /** Commands received (parsed or not), excluding those lost to silence. */
   commandsReceived = 0;
-  /** Fault: nothing goes out, nothing comes in, no pings or pongs. */
-  silenced = false;
-  /** Fault: no heartbeat pings. */
-  pingsStopped = false;
-  /** Fault: delay the handling of the next `delayRemaining` commands by `delayMs`. */
-  delayMs = 0;
-  delayRemaining = 0;
-  /** Fault: swallow the next N commands without any reply. */
-  ignoreRemaining = 0;
-  /** Fault: answer matching commands with an error code. */
-  failRules: FailRule[] = [];
+  /** Standing faults of this connection (see faults.ts). */
+  faults: ConnectionFaults = newConnectionFaults();
   /** Timers owned by this connection (delayed replies); cleared on close. */
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** Envelope key order of this connection's frames: alphabetical (`msg,seq,sid,type`) or type-first. */
@@ -59,12 +45,12 @@ export class SimSession {
 
   /** True when a frame can be written now (open socket, not silenced). */
   get writable(): boolean {
-    return this.open && !this.silenced && this.ws.readyState === 1;
+    return this.open && !this.faults.silenced && this.ws.readyState === 1;
   }
 
   /** Send one text frame; dropped (returns false) when silenced or closed. */
   send(text: string): boolean {
-    if (!this.open || this.silenced || this.ws.readyState !== 1) return false;
+    if (!this.open || this.faults.silenced || this.ws.readyState !== 1) return false;
     this.ws.send(text);
     this.stats.framesSent++;
     this.stats.bytesSent += text.length;

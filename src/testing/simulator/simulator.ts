@@ -173,7 +173,7 @@ class KalshiSimulator implements Simulator {
     this.stats_.connectionsTotal++;
     ws.on('message', (data) => this.router.onMessage(session, data));
     ws.on('ping', (data) => {
-      if (!session.silenced && ws.readyState === 1) ws.pong(data);
+      if (!session.faults.silenced && ws.readyState === 1) ws.pong(data);
     });
     ws.on('error', () => ws.terminate());
     ws.once('close', () => this.onClose(session));
@@ -192,7 +192,7 @@ class KalshiSimulator implements Simulator {
 
   private ping(): void {
     for (const session of this.sessions.values()) {
-      if (!session.writable || session.pingsStopped) continue;
+      if (!session.writable || session.faults.pingsStopped) continue;
       session.ws.ping('heartbeat');
       this.stats_.pingsSent++;
     }
@@ -225,8 +225,8 @@ class KalshiSimulator implements Simulator {
       id: s.id,
       open: s.open,
       commandsReceived: s.commandsReceived,
-      silenced: s.silenced,
-      pingsStopped: s.pingsStopped,
+      silenced: s.faults.silenced,
+      pingsStopped: s.faults.pingsStopped,
       subscriptions: [...s.subs.values()].map((sub) => ({
         sid: sub.sid,
         channel: sub.channel,

@@ -9,9 +9,9 @@ export interface SimulatorStats {
   /** Handshakes upgraded to a WebSocket. */
   readonly handshakesAccepted: number;
   /** Handshakes refused, by HTTP status (401, 403, 404, 429, 500…). */
-  readonly handshakesRejected: Readonly<Record<number, number>>;
+  readonly handshakesRejected: { readonly [status: number]: number };
   /** Commands received, by `cmd` (`'<invalid>'` for frames that were not a JSON object, `'<none>'` without cmd). */
-  readonly commandsReceived: Readonly<Record<string, number>>;
+  readonly commandsReceived: { readonly [cmd: string]: number };
   /** Commands swallowed by the `ignoreCommands` fault. */
   readonly commandsIgnored: number;
   /** Commands that arrived on a silenced connection (never seen by the "server"). */
@@ -21,13 +21,13 @@ export interface SimulatorStats {
   /** Characters (= bytes: frames are ASCII) of those frames. */
   readonly bytesSent: number;
   /** Frames sent per sid, keyed `${connectionId}:${sid}`, including closed sids. */
-  readonly framesSentBySid: Readonly<Record<string, number>>;
+  readonly framesSentBySid: { readonly [connectionAndSid: string]: number };
   /** Open subscriptions across all connections. */
   readonly subscriptions: number;
   /** Markets held by open filtered subscriptions, summed (a market on two sids counts twice). */
   readonly marketsSubscribed: number;
   /** Error frames sent, by Kalshi code. */
-  readonly errorsSent: Readonly<Record<number, number>>;
+  readonly errorsSent: { readonly [kalshiCode: number]: number };
   /** Heartbeat pings sent. */
   readonly pingsSent: number;
   /** REST requests answered (any status). */

@@ -1,3 +1,5 @@
+import { newSidFaults } from './faults';
+import type { SidFaults } from './faults';
 import type { SimMarket } from './market-universe';
 import type { SimSession } from './session';
 
@@ -27,10 +29,8 @@ export class SimSubscription {
   open = true;
   /** Frames sent on this sid (data and sid-scoped control frames). */
   framesSent = 0;
-  /** Fault: the next seq jumps by this many extra numbers. */
-  skipPending = 0;
-  /** Fault: the next frame repeats the previous seq. */
-  repeatPending = false;
+  /** Pending seq faults of this sid (see faults.ts). */
+  faults: SidFaults = newSidFaults();
   /** `use_yes_price` as requested (recorded; books are always sent as yes/no bids). */
   useYesPrice = false;
   /** Start of the current 1-second command window, for error 27. */
@@ -54,13 +54,14 @@ export class SimSubscription {
 
   /** Take the next seq, applying pending skip/repeat faults. */
   nextSeq(): number {
-    if (this.repeatPending) {
-      this.repeatPending = false;
+    const faults = this.faults;
+    if (faults.repeat) {
+      faults.repeat = false;
       if (this.seq > 0) return this.seq;
     }
-    if (this.skipPending !== 0) {
-      this.seq += this.skipPending;
-      this.skipPending = 0;
+    if (faults.skip !== 0) {
+      this.seq += faults.skip;
+      faults.skip = 0;
     }
     return ++this.seq;
   }

@@ -47,24 +47,35 @@ function pair(list: readonly string[], n: number): [string, string] {
 
 type Template = { readonly perEvent: number; readonly make: (event: number, j: number) => GeneratedTicker };
 
-const TEMPLATES: readonly Template[] = [
-  {
-    // KXBTCD-26NOV2317-T98999.99: one event per hour, 40 strikes 250 apart.
-    perEvent: 40,
+/** `SERIES-26AUG1917`: one event per hour, `perEvent` strikes from `base` in steps of `step` (`-T<strike - 0.01>`). */
+function hourlyStrikes(series: string, perEvent: number, base: number, step: number): Template {
+  return {
+    perEvent,
     make: (e, j) => {
-      const ev = `KXBTCD-${date(Math.floor(e / 24))}${two(e % 24)}`;
-      return { ticker: `${ev}-T${90_000 + j * 250 - 1}.99`, eventTicker: ev };
+      const ev = `${series}-${date(Math.floor(e / 24))}${two(e % 24)}`;
+      return { ticker: `${ev}-T${base + j * step - 1}.99`, eventTicker: ev };
     },
-  },
+  };
+}
+
+/** The event ticker of baseball game `e` of a series (`SERIES-26AUG191805MIAPHI`: 48 slots a day) and its teams. */
+function baseballGame(series: string, e: number): { readonly ev: string; readonly home: string; readonly away: string } {
+  const teamPairs = TEAMS.length * (TEAMS.length - 1);
+  const [home, away] = pair(TEAMS, e % teamPairs);
+  const rest = Math.floor(e / teamPairs);
+  const slot = rest % 48;
+  const ev = `${series}-${date(Math.floor(rest / 48))}${two(12 + Math.floor(slot / 4))}${two((slot % 4) * 15)}${home}${away}`;
+  return { ev, home, away };
+}
+
+const TEMPLATES: readonly Template[] = [
+  // KXBTCD-26NOV2317-T98999.99: one event per hour, 40 strikes 250 apart.
+  hourlyStrikes('KXBTCD', 40, 90_000, 250),
   {
     // KXMLBGAME-26AUG191805MIAPHI-PHI: two outcomes per game.
     perEvent: 2,
     make: (e, j) => {
-      const teamPairs = TEAMS.length * (TEAMS.length - 1);
-      const [home, away] = pair(TEAMS, e % teamPairs);
-      const rest = Math.floor(e / teamPairs);
-      const slot = rest % 48;
-      const ev = `KXMLBGAME-${date(Math.floor(rest / 48))}${two(12 + Math.floor(slot / 4))}${two((slot % 4) * 15)}${home}${away}`;
+      const { ev, home, away } = baseballGame('KXMLBGAME', e);
       return { ticker: `${ev}-${j === 0 ? home : away}`, eventTicker: ev };
     },
   },
@@ -87,22 +98,13 @@ const TEMPLATES: readonly Template[] = [
       return { ticker: `${ev}-B${70 + j * 2}.5`, eventTicker: ev };
     },
   },
-  {
-    // KXGOLDH-26AUG2711-T4615.99: hourly gold strikes.
-    perEvent: 20,
-    make: (e, j) => {
-      const ev = `KXGOLDH-${date(Math.floor(e / 24))}${two(e % 24)}`;
-      return { ticker: `${ev}-T${4600 + j * 2 - 1}.99`, eventTicker: ev };
-    },
-  },
+  // KXGOLDH-26AUG2711-T4615.99: hourly gold strikes.
+  hourlyStrikes('KXGOLDH', 20, 4600, 2),
   {
     // KXMLBHR-26AUG191805MIAPHI-MIAGCONINE18-1: player home-run props, 9 per team-game.
     perEvent: 9,
     make: (e, j) => {
-      const teamPairs = TEAMS.length * (TEAMS.length - 1);
-      const [home, away] = pair(TEAMS, e % teamPairs);
-      const rest = Math.floor(e / teamPairs);
-      const ev = `KXMLBHR-${date(Math.floor(rest / 48))}${two(12 + Math.floor((rest % 48) / 4))}${two((rest % 4) * 15)}${home}${away}`;
+      const { ev, home } = baseballGame('KXMLBHR', e);
       return { ticker: `${ev}-${home}P${two(j + 1)}-1`, eventTicker: ev };
     },
   },

@@ -16,6 +16,20 @@ export interface ChurnHooks {
 // Catch-up after an event-loop stall is capped, so a stall does not turn into a flood.
 const MAX_TICK_MS = 100;
 
+/** One kind of generated market-data frame: its channel, its rate option and how it is published. */
+interface StreamKind {
+  readonly channel: 'orderbook_delta' | 'trade' | 'ticker';
+  readonly rate: (t: ResolvedTraffic) => number;
+  readonly publish: (publisher: Publisher, market: SimMarket) => void;
+}
+
+/** The generated streams, in the order each tick emits them. Lifecycle churn is handled apart. */
+const STREAMS: readonly StreamKind[] = [
+  { channel: 'orderbook_delta', rate: (t) => t.orderbookDeltasPerSecond, publish: (p, m) => p.delta(m) },
+  { channel: 'trade', rate: (t) => t.tradesPerSecond, publish: (p, m) => p.trade(m) },
+  { channel: 'ticker', rate: (t) => t.tickersPerSecond, publish: (p, m) => p.ticker(m) },
+];
+
 /**
  * All generated traffic comes from ONE timer per simulator: each tick emits `rate × elapsed` frames
  * per kind (fractions carried over), round-robin over the sids that can carry them.
@@ -24,13 +38,11 @@ export class TrafficGenerator {
   private timer: ReturnType<typeof setInterval> | undefined;
   private last = 0;
   private readonly startedAt = Date.now();
-  private budgetBook = 0;
-  private budgetTrade = 0;
-  private budgetTicker = 0;
+  /** Frames owed per stream (fractions carried to the next tick). */
+  private readonly budgets = new Float64Array(STREAMS.length);
   private budgetLifecycle = 0;
-  private rrBook = 0;
-  private rrTrade = 0;
-  private rrTicker = 0;
+  /** Round-robin position per stream over its subscriptions. */
+  private readonly cursors = new Uint32Array(STREAMS.length);
   private churnAdds = true;
 
   constructor(
@@ -92,44 +104,23 @@ export class TrafficGenerator {
     this.publisher.clock.refresh();
     const reg = this.registry.byChannel;
 
-    this.budgetBook = reg.orderbook_delta.length === 0 ? 0 : this.budgetBook + t.orderbookDeltasPerSecond * factor * dt;
-    let n = Math.floor(this.budgetBook);
-    this.budgetBook -= n;
-    for (let attempts = n * 4; n > 0 && attempts > 0; attempts--) {
-      const subs = reg.orderbook_delta;
-      if (subs.length === 0) break;
-      const market = subs[this.rrBook++ % subs.length]!.nextMarket();
-      if (market === undefined || !market.open) continue;
-      this.publisher.delta(market);
-      n--;
-    }
-
-    this.budgetTrade = reg.trade.length === 0 ? 0 : this.budgetTrade + t.tradesPerSecond * factor * dt;
-    n = Math.floor(this.budgetTrade);
-    this.budgetTrade -= n;
-    for (let attempts = n * 4; n > 0 && attempts > 0; attempts--) {
-      const subs = reg.trade;
-      if (subs.length === 0) break;
-      const market = this.pick(subs[this.rrTrade++ % subs.length]!);
-      if (market === undefined) continue;
-      this.publisher.trade(market);
-      n--;
-    }
-
-    this.budgetTicker = reg.ticker.length === 0 ? 0 : this.budgetTicker + t.tickersPerSecond * factor * dt;
-    n = Math.floor(this.budgetTicker);
-    this.budgetTicker -= n;
-    for (let attempts = n * 4; n > 0 && attempts > 0; attempts--) {
-      const subs = reg.ticker;
-      if (subs.length === 0) break;
-      const market = this.pick(subs[this.rrTicker++ % subs.length]!);
-      if (market === undefined) continue;
-      this.publisher.ticker(market);
-      n--;
+    for (let k = 0; k < STREAMS.length; k++) {
+      const stream = STREAMS[k]!;
+      const subs = reg[stream.channel];
+      this.budgets[k] = subs.length === 0 ? 0 : this.budgets[k]! + stream.rate(t) * factor * dt;
+      let n = Math.floor(this.budgets[k]!);
+      this.budgets[k]! -= n;
+      // A few extra tries per frame: a picked sid may have no open market right now.
+      for (let attempts = n * 4; n > 0 && attempts > 0 && subs.length > 0; attempts--) {
+        const market = this.pick(subs[this.cursors[k]!++ % subs.length]!);
+        if (market === undefined) continue;
+        stream.publish(this.publisher, market);
+        n--;
+      }
     }
 
     this.budgetLifecycle += t.lifecyclePerSecond * factor * dt;
-    n = Math.floor(this.budgetLifecycle);
+    let n = Math.floor(this.budgetLifecycle);
     this.budgetLifecycle -= n;
     for (; n > 0; n--) {
       if (this.churnAdds || this.universe.size === 0) this.churn.addMarket();

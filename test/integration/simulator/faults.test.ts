@@ -171,4 +171,30 @@ describe('faults', () => {
     const [delta] = await c.waitFor((f) => f.type === 'orderbook_delta');
     expect(delta!.seq).toBe(3);
   });
+
+  it('clear resets the whole fault-state table of every connection and sid', async () => {
+    const { c, conn } = await ready();
+    sim.faults.silence({ connection: conn });
+    sim.faults.stopPings({ connection: conn });
+    sim.faults.delayReplies({ connection: conn }, 60_000);
+    sim.faults.failCommands({ connection: conn }, 18);
+    sim.faults.repeatSeq({ connection: conn, sid: 1 });
+    expect(sim.connections().find((x) => x.id === conn)).toMatchObject({ silenced: true, pingsStopped: true });
+    sim.faults.clear();
+    expect(sim.connections().find((x) => x.id === conn)).toMatchObject({ silenced: false, pingsStopped: false });
+    // Neither delayed (60 s) nor failed: answered with its own reply at once.
+    const id = c.send('list_subscriptions');
+    const [reply] = await c.waitFor((f) => f.id === id);
+    expect(reply!.type).not.toBe('error');
+    const pings = c.pings;
+    await expect.poll(() => c.pings, { timeout: 2000 }).toBeGreaterThan(pings);
+    sim.publishDelta(t0());
+    const [delta] = await c.waitFor((f) => f.type === 'orderbook_delta');
+    // The two snapshots took seqs 1 and 2: not a repeat of 2.
+    expect(delta!.seq).toBe(3);
+  });
+
+  it('sendMalformed rejects an unknown kind even when no connection is targeted', () => {
+    expect(() => sim.faults.sendMalformed({ connection: 9999 }, 'no-such-kind' as never)).toThrow(/unknown malformed kind/);
+  });
 });
