@@ -362,13 +362,15 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
         signal,
       );
       pages = result.pages;
-      if (b.positions) {
+      if (b.positions && !signal.aborted) {
         const body = await fetchPositions(request, signal);
         counters.positionsSnapshots++;
         counters.messagesQueued++;
         const bytes = encoder.encode(`{"type":"positions_snapshot","backfilled":true,"msg":${JSON.stringify(body)}}`);
         queue.push(new AccountMessage(bytes, this.connectionId, clock.now(), 'positions_snapshot', undefined, this.accountId, true));
       }
+      // A connection closed meanwhile owns the debt now: a late success must not clear what its dial kept.
+      if (signal.aborted) return;
       // Everything owed up to this connection is delivered.
       this.#owedSince = undefined;
       this.#backfillFailures = 0;
