@@ -20,17 +20,25 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   mutate: [
+    // Wire code: envelope scanner, command builders, reply classification, error codes, signing.
     'src/protocol/kalshi/**/*.ts',
+    // Sequence tracking, output queue, dedupe window, rate limiter.
     'src/manager/seq-tracker.ts',
     'src/manager/output-queue.ts',
-    'src/manager/placement.ts',
     'src/manager/dedupe-window.ts',
     'src/manager/rate-limiter.ts',
+    // Placement: the market-to-slot table and its one owner of changes.
+    'src/manager/placement.ts',
+    'src/manager/market-placer.ts',
+    // Gap repair (get_snapshot per sid).
     'src/manager/repair.ts',
-    // The manager's command handling: batched orderbook commands, role subscriptions, timed commands.
+    // Command handling: the one command sequence, batched orderbook commands, role subscriptions,
+    // timed commands.
+    'src/manager/command-runner.ts',
     'src/manager/book-sync.ts',
     'src/manager/role-subscription.ts',
     'src/manager/timed-commands.ts',
+    // The client's pending-command table.
     'src/client/pending-commands.ts',
   ],
   concurrency: 1,

@@ -21,6 +21,17 @@ describe('DedupeWindow', () => {
   it('validates capacity', () => {
     expect(() => new DedupeWindow(0)).toThrow(ConfigError);
     expect(() => new DedupeWindow(2.5)).toThrow(ConfigError);
+    expect(() => new DedupeWindow(0)).toThrow('dedupe.capacity: must be an integer >= 1, got 0');
+  });
+
+  it('a capacity of 1 is valid and remembers one payload', () => {
+    const w = new DedupeWindow(1);
+    expect(seen(w, 1, 1, 1, '{"a":1}')).toBe(false);
+    expect(seen(w, 2, 5, 1, '{"a":1}')).toBe(true);
+    expect(seen(w, 1, 1, 2, '{"b":2}')).toBe(false);
+    expect(seen(w, 1, 1, 3, '{"c":3}')).toBe(false); // evicts b
+    expect(seen(w, 2, 5, 2, '{"b":2}')).toBe(false);
+    expect(w.size).toBe(1);
   });
 
   it('drops the second copy of a pair whatever the sid/seq, in either order', () => {

@@ -73,6 +73,42 @@ describe('MarketPlacer (the one owner of placement)', () => {
     expect(events.of('unplaced')).toHaveLength(1); // only the first apply added unplaced markets
   });
 
+  it('a removal alone flushes the slot it came off, once, and warns about nothing', () => {
+    const { slots, placement, events, logger, placer } = setup(2, 2);
+    placer.apply(added('M0', 'M1'));
+    const before = slots.map((s) => s.flushes);
+    placer.apply(removed('M0', 'nope'));
+    expect(slots.map((s, i) => s.flushes - before[i]!)).toEqual([1, 0]);
+    expect(slots[0]!.wanted()).toEqual([]);
+    expect(placement.placed).toBe(1);
+    expect(events.of('unplaced')).toEqual([]);
+    expect(logger.entries).toEqual([]);
+  });
+
+  it('the unplaced warning counts the markets this batch held back and the total', () => {
+    const { logger, placer } = setup(1, 1);
+    placer.apply(added('M0', 'M1'));
+    placer.apply(added('M2', 'M3'));
+    expect(logger.entries.map((e) => e.fields)).toEqual([
+      { count: 1, total: 1 },
+      { count: 2, total: 3 },
+    ]);
+  });
+
+  it('room on a slot the removal did not touch: the market placed there is flushed on that slot', () => {
+    const { slots, placement, placer } = setup(2, 4);
+    placer.apply(added('M0', 'M1', 'M2', 'M3'));
+    placer.slotFull(1, ['M0'], 1); // slot 1 capped at 1; M2 moves to slot 2
+    placer.apply(added('M4', 'M5')); // slot 2 full at 4 (M1, M2, M3, M4); M5 waits
+    expect(placement.unplacedTickers()).toEqual(['M5']);
+    // The server confirms three markets on slot 1 after all: its capacity rises to 3 (room for 2).
+    placer.slotFull(1, ['M0', 'X', 'Y'], 0);
+    const before = slots.map((s) => s.flushes);
+    placer.apply(removed('M1')); // room on slot 2, but slot 1 is less loaded and has room: M5 goes there
+    expect(placement.slotOf('M5')).toBe(1);
+    expect(slots.map((s, i) => s.flushes - before[i]!)).toEqual([1, 1]);
+  });
+
   it('marketsRejected drops the markets from placement and gives their room to unplaced markets (FIFO)', () => {
     const { slots, placement, placer } = setup(2, 2);
     placer.apply(added('M0', 'M1', 'M2', 'M3', 'M4', 'M5'));
@@ -112,5 +148,16 @@ describe('MarketPlacer (the one owner of placement)', () => {
     expect(placement.slotOf('M1')).toBe(1);
     expect(slots[0]!.wanted()).toEqual(['M0', 'M1']);
     expect(placement.unplaced).toBe(0);
+  });
+
+  it('retire logs the slot, how many markets it had and how many of them found no room', () => {
+    const { logger, placer } = setup(2, 2);
+    placer.apply(added('M0', 'M1', 'M2'));
+    logger.entries.length = 0;
+    placer.retire(1); // M0 and M2 leave slot 1; slot 2 (holding M1) has room for one
+    expect(logger.entries.map((e) => [e.message, e.fields])).toEqual([
+      ['markets unplaced: the pool is full', { count: 1, total: 1 }],
+      ['slot retired; markets re-placed', { connectionId: 1, markets: 2, unplaced: 1 }],
+    ]);
   });
 });
