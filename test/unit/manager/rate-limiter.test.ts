@@ -268,3 +268,89 @@ describe('RateLimiter (manual Clock port)', () => {
     expect(times).toEqual([503, 503, 516]);
   });
 });
+
+describe('RateLimiter (manual Clock port): exact grants, holds and messages', () => {
+  const dues = (clock: ManualClock): number[] => [...clock.timers.values()].map((timer) => timer.due - clock.time);
+
+  it('names the option and the value in every ConfigError, and says why acquire was refused', async () => {
+    expect(() => new RateLimiter({ ratePerSecond: 0 })).toThrow('rateLimiter.ratePerSecond: must be a finite number > 0, got 0');
+    expect(() => new RateLimiter({ ratePerSecond: 1, burst: 0 })).toThrow('rateLimiter.burst: must be an integer >= 1, got 0');
+    expect(() => new RateLimiter({ ratePerSecond: 1, jitterMs: -1 })).toThrow('rateLimiter.jitterMs: must be a finite number >= 0, got -1');
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 1, clock });
+    await limiter.acquire();
+    const waiting = limiter.acquire();
+    limiter.close();
+    await expect(waiting).rejects.toThrow('rate limiter closed while waiting');
+    await expect(limiter.acquire()).rejects.toThrow('rate limiter is closed');
+  });
+
+  it('grants at once (synchronously counted) exactly when a token has refilled and a hold has ended', () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    void limiter.acquire();
+    expect(limiter.granted).toBe(1);
+    void limiter.acquire().catch(() => undefined); // no token: waits
+    expect(limiter.granted).toBe(1);
+    limiter.close();
+
+    const idle = new RateLimiter({ ratePerSecond: 10, clock });
+    void idle.acquire();
+    clock.time += 100; // one token refilled, no timer involved
+    void idle.acquire();
+    expect(idle.granted).toBe(2);
+    idle.holdFor(300);
+    clock.time += 300; // the hold ends exactly now, and three tokens' worth of time passed
+    void idle.acquire();
+    expect(idle.granted).toBe(3);
+    expect(clock.timers.size).toBe(0);
+  });
+
+  it('holdFor ignores NaN and non-positive holds', () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, burst: 3, clock });
+    limiter.holdFor(Number.NaN);
+    limiter.holdFor(-5);
+    void limiter.acquire();
+    void limiter.acquire();
+    expect(limiter.granted).toBe(2);
+  });
+
+  it('holdFor while a waiter waits re-arms the one timer for the end of the hold', async () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    await limiter.acquire();
+    let done = false;
+    const waiting = limiter.acquire().then(() => (done = true));
+    expect(dues(clock)).toEqual([100]);
+    await clock.advance(50);
+    limiter.holdFor(2_000);
+    expect(dues(clock)).toEqual([2_000]);
+    await clock.advance(1_999);
+    expect(done).toBe(false);
+    await clock.advance(1);
+    await waiting;
+    expect(done).toBe(true);
+  });
+
+  it('a hold shorter than the token wait re-arms for the token, counting the time already waited', async () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, clock });
+    await limiter.acquire();
+    const waiting = limiter.acquire();
+    await clock.advance(50);
+    limiter.holdFor(10);
+    expect(dues(clock)).toEqual([50]); // half a token is already there
+    limiter.close();
+    await expect(waiting).rejects.toBeInstanceOf(ClosedError);
+  });
+
+  it('a clock stepping back takes no tokens away', () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, burst: 2, clock });
+    clock.time -= 1_000;
+    void limiter.acquire();
+    void limiter.acquire();
+    expect(limiter.granted).toBe(2);
+  });
+});
