@@ -159,5 +159,11 @@ describe('MarketPlacer (the one owner of placement)', () => {
       ['markets unplaced: the pool is full', { count: 1, total: 1 }],
       ['slot retired; markets re-placed', { connectionId: 1, markets: 2, unplaced: 1 }],
     ]);
+    logger.entries.length = 0;
+    placer.retire(2); // M1 and M0 (or M2) leave slot 2 and find no room; one market was already waiting
+    expect(logger.entries.map((e) => [e.message, e.fields])).toEqual([
+      ['markets unplaced: the pool is full', { count: 2, total: 3 }],
+      ['slot retired; markets re-placed', { connectionId: 2, markets: 2, unplaced: 2 }],
+    ]);
   });
 });
