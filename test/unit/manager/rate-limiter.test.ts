@@ -309,8 +309,8 @@ describe('RateLimiter (manual Clock port): exact grants, holds and messages', ()
   it('holdFor ignores NaN and non-positive holds', () => {
     const clock = new ManualClock();
     const limiter = new RateLimiter({ ratePerSecond: 10, burst: 3, clock });
-    limiter.holdFor(Number.NaN);
     limiter.holdFor(-5);
+    limiter.holdFor(Number.NaN); // last: a later hold would overwrite a stored NaN
     void limiter.acquire();
     void limiter.acquire();
     expect(limiter.granted).toBe(2);
