@@ -39,6 +39,19 @@ describe('SidRepair (through its port)', () => {
     expect(pool.counters).toEqual({ repairsOk: 1, repairsFailed: 0, repairsSkipped: 0 });
   });
 
+  it('logs each outcome once at its level: gap repaired (info), gap repair skipped (debug)', async () => {
+    const { pool, repair, idle } = setup();
+    repair.request(1);
+    await idle();
+    repair.request(2); // not the book's sid: skipped
+    await idle();
+    const logger = pool.logger as ReturnType<typeof recordingLogger>;
+    expect(logger.entries).toEqual([
+      { level: 'info', fields: { connectionId: 7, role: 'orderbook', sid: 1, markets: 5 }, message: 'gap repaired' },
+      { level: 'debug', fields: { connectionId: 7, role: 'orderbook', sid: 2, markets: 0, outcome: 'skipped' }, message: 'gap repair skipped' },
+    ]);
+  });
+
   it('re-checks the sid after waiting for a token: a sid replaced meanwhile is not repaired', async () => {
     const { host, client, limiter, events, pool, repair, idle } = setup();
     limiter.gate();
