@@ -106,6 +106,10 @@ describe('SidRepair (through its port)', () => {
     expect(events.of('repair')).toMatchObject([{ outcome: 'failed', markets: 5 }]);
     expect(pool.counters.repairsFailed).toBe(1);
     expect(clock.delays).toEqual([]);
+    const error = events.of('repair')[0]!.error;
+    expect((pool.logger as ReturnType<typeof recordingLogger>).entries).toEqual([
+      { level: 'warn', fields: { connectionId: 7, role: 'orderbook', sid: 1, markets: 5, err: error }, message: 'gap repair failed' },
+    ]);
   });
 
   it('a failed batch does not stop the others; a rate-limited repair holds the pool and is retried once after 250 ms', async () => {
