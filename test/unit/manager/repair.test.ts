@@ -52,6 +52,27 @@ describe('SidRepair (through its port)', () => {
     ]);
   });
 
+  it('a gap during a repair runs it once more; reset() (new generation) drops that repeat', async () => {
+    const { client, limiter, events, repair, idle } = setup();
+    limiter.gate();
+    repair.request(1);
+    await vi.waitFor(() => expect(limiter.waiting).toBe(1), { timeout: 2_000, interval: 1 });
+    repair.request(1); // a second gap while the first repair waits: marks it dirty
+    repair.reset();
+    limiter.grant();
+    await idle();
+    expect(client.batches('get_snapshot')).toEqual([['A', 'B'], ['C', 'D'], ['E']]);
+    expect(events.of('repair').map((e) => e.outcome)).toEqual(['ok']);
+
+    limiter.gate();
+    repair.request(1);
+    await vi.waitFor(() => expect(limiter.waiting).toBe(1), { timeout: 2_000, interval: 1 });
+    repair.request(1); // the same without reset(): the repair runs twice
+    limiter.grant();
+    await idle();
+    expect(events.of('repair').map((e) => e.outcome)).toEqual(['ok', 'ok', 'ok']);
+  });
+
   it('re-checks the sid after waiting for a token: a sid replaced meanwhile is not repaired', async () => {
     const { host, client, limiter, events, pool, repair, idle } = setup();
     limiter.gate();
