@@ -1,7 +1,8 @@
 /**
  * The full SDK pipeline as a variant: `createConnectionManager` (real KalshiClient, envelope scan,
  * seq tracking, gap flags, output queue) read with `for await` over the manager (`sdk`) or over
- * `manager.batches()` (`sdk-batches`, one await per batch of queued messages), against the simulator.
+ * `manager.batches()` (`sdk-batches`, one await per batch of queued messages), against the simulator;
+ * `sdk-noutf8` is `sdk` with the client option `skipUTF8Validation`.
  * Exports are looked up at run time so the bench runs (and says "skipped") before the manager exists.
  */
 import type { KalshiSigner, RawMessage, Registry } from 'kalshi-ws-pool';
@@ -30,6 +31,7 @@ export interface BenchManagerOptions {
   readonly commandsPerSecond?: number;
   readonly reconnect?: { initialDelayMs?: number; randomize?: boolean };
   readonly repair?: { enabled?: boolean };
+  readonly client?: { skipUTF8Validation?: boolean };
 }
 
 /** The memory registry surface the bench uses. */
@@ -82,7 +84,7 @@ export interface SdkTrial {
  * (over the manager, or over `manager.batches()` when `batches`).
  * @throws Error starting with `skipped:` when the SDK pieces are not there or the trial has no simulator.
  */
-export async function startSdkConsumer(trial: SdkTrial, sink: Sink, batches = false): Promise<SdkRun> {
+export async function startSdkConsumer(trial: SdkTrial, sink: Sink, batches = false, skipUTF8Validation = false): Promise<SdkRun> {
   const sdk = await loadSdk();
   if (!sdk.ok) throw new Error(`skipped: ${sdk.why}`);
   if (trial.auth === undefined || trial.markets === undefined) throw new Error('skipped: the SDK variant needs the simulator');
@@ -98,6 +100,7 @@ export async function startSdkConsumer(trial: SdkTrial, sink: Sink, batches = fa
     minHealthyConnections: trial.connections,
     admission: { dialsPerSecond: 1_000, burst: trial.connections, jitterMs: 0 },
     commandsPerSecond: 10_000,
+    ...(skipUTF8Validation ? { client: { skipUTF8Validation } } : {}),
   });
   if (batches && typeof manager.batches !== 'function') throw new Error('skipped: the manager has no batches()');
   const deadline = AbortSignal.timeout(trial.timeoutMs);

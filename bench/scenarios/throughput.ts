@@ -68,7 +68,7 @@ export const throughput: Scenario = {
   name: NAME,
   budgetMs: (quick) => (quick ? 60_000 : 240_000),
   async run(context, signal) {
-    const variants: TrialSpec['variant'][] = ['raw', 'json', 'scan', 'sdk', 'sdk-batches'];
+    const variants: TrialSpec['variant'][] = ['raw', 'json', 'scan', 'sdk', 'sdk-batches', 'sdk-noutf8'];
     const rows: ResultRow[] = [];
     for (const connections of [8, 144]) {
       const caseName = `${connections} conns`;

@@ -63,6 +63,15 @@ export interface KalshiClientOptions {
    * @default false
    */
   readonly perMessageDeflate?: boolean;
+  /**
+   * Skip `ws`'s UTF-8 check of text frames (its `skipUTF8Validation`), for throughput. The trade-off:
+   * frames are delivered as the server sent them, invalid UTF-8 included, instead of the connection being
+   * closed with 1007. The envelope scan still checks every frame's top-level structure, and a frame it
+   * cannot read is still a `protocolError`; only the bytes inside strings go unchecked. Measured in
+   * docs/benchmarks.md. Ignored by browser-style WebSocket constructors (they always validate).
+   * @default false
+   */
+  readonly skipUTF8Validation?: boolean;
   /** Time source. @default systemClock */
   readonly clock?: Clock;
   /** pino-shaped logger; never receives headers or key material. @default silentLogger */
@@ -92,6 +101,8 @@ export const kalshiClientDefaults = Object.freeze({
   maxPayload: 4 * 1024 * 1024,
   /** Compression off. */
   perMessageDeflate: false,
+  /** `ws` validates UTF-8. */
+  skipUTF8Validation: false,
   /** `ws://` only on loopback. */
   allowInsecureTransport: false,
 } as const);
@@ -109,6 +120,7 @@ export interface ResolvedKalshiClientOptions {
   readonly closeTimeoutMs: number;
   readonly maxPayload: number;
   readonly perMessageDeflate: boolean;
+  readonly skipUTF8Validation: boolean;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly allowInsecureTransport: boolean;
@@ -190,6 +202,7 @@ export function resolveKalshiClientOptions(options: KalshiClientOptions): Resolv
     closeTimeoutMs: readDuration(options.closeTimeoutMs, d.closeTimeoutMs, 'closeTimeoutMs', false),
     maxPayload,
     perMessageDeflate: readBoolean(options.perMessageDeflate, d.perMessageDeflate, 'perMessageDeflate'),
+    skipUTF8Validation: readBoolean(options.skipUTF8Validation, d.skipUTF8Validation, 'skipUTF8Validation'),
     clock,
     logger,
     allowInsecureTransport,

@@ -134,8 +134,9 @@ class KalshiClient extends ClientEventEmitter implements Client {
     }
     if (this.dial !== dial) return;
     try {
-      const { url, maxPayload, perMessageDeflate } = this.options;
-      this.socket = openSocket(this.options.WebSocket, { url, headers, maxPayload, perMessageDeflate }, this.sink);
+      const { url, maxPayload, perMessageDeflate, skipUTF8Validation } = this.options;
+      const dial = { url, headers, maxPayload, perMessageDeflate, skipUTF8Validation };
+      this.socket = openSocket(this.options.WebSocket, dial, this.sink);
     } catch (error) {
       this.failDial(dialFailure(this.options.host, error, this.context));
     }

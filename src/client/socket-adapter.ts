@@ -41,6 +41,7 @@ export interface DialOptions {
   readonly headers: KalshiAuthHeaders | undefined;
   readonly maxPayload: number;
   readonly perMessageDeflate: boolean;
+  readonly skipUTF8Validation: boolean;
 }
 
 /** A Node EventEmitter listener. */
@@ -64,6 +65,7 @@ class NodeSocket implements SocketAdapter {
       headers,
       maxPayload: options.maxPayload,
       perMessageDeflate: options.perMessageDeflate,
+      skipUTF8Validation: options.skipUTF8Validation,
       followRedirects: false,
     });
     this.#handlers = {

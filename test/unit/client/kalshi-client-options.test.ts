@@ -27,6 +27,7 @@ describe('kalshi client options', () => {
       closeTimeoutMs: 10_000,
       maxPayload: 4 * 1024 * 1024,
       perMessageDeflate: false,
+      skipUTF8Validation: false,
       allowInsecureTransport: false,
     });
     const resolved = resolveKalshiClientOptions(base);
@@ -44,6 +45,7 @@ describe('kalshi client options', () => {
     ['maxPayload', 1.5],
     ['connectionId', -1],
     ['perMessageDeflate', 'yes'],
+    ['skipUTF8Validation', 1],
   ] as const)('rejects %s = %s naming the option', (option, value) => {
     const error = configError({ [option]: value });
     expect(error.option).toBe(option);
