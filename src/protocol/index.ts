@@ -15,7 +15,7 @@
 
 // envelope scanning (no JSON.parse)
 export { createEnvelopeScan } from './kalshi/envelope';
-export type { EnvelopeScan, ScanFailure } from './kalshi/envelope';
+export type { EnvelopeScan, ScanFailure, ScanMode } from './kalshi/envelope';
 export { KNOWN_MESSAGE_TYPES, scanEnvelope } from './kalshi/envelope-scanner';
 
 // replies to commands

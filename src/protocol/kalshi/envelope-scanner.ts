@@ -1,5 +1,5 @@
 import { createEnvelopeScan } from './envelope';
-import type { EnvelopeScan, ScanFailure } from './envelope';
+import type { EnvelopeScan, ScanFailure, ScanMode } from './envelope';
 import { knownTypeAt, knownTypeName } from './envelope-types';
 import {
   INVALID,
@@ -121,8 +121,10 @@ const keySpan = new Int8Array([0, 6, 4, 5, 5, 5]);
  * Walks the top-level object and fills `out` once at the end; returns why it failed, or undefined.
  * Every top-level key, separator and scalar is validated; only nested values are skipped structurally.
  * Compact frames (no whitespace, plain keys, known types, plain digits) take one pass over each part.
+ * With `edges`, at a composite `msg` {@link readTail} reads the rest from the frame's end, and `msg`
+ * is not walked when that succeeds.
  */
-function walk(bytes: Uint8Array, out: EnvelopeScan): ScanFailure | undefined {
+function walk(bytes: Uint8Array, out: EnvelopeScan, edges: boolean): ScanFailure | undefined {
   const n = bytes.length;
   let i = skipWhitespace(bytes, 0, n);
   if (i === n) return 'empty';
@@ -181,6 +183,8 @@ function walk(bytes: Uint8Array, out: EnvelopeScan): ScanFailure | undefined {
           }
         }
       } else if (first === 0x7b || first === 0x5b) {
+        // Envelope mode: what follows msg is read from the end; msg itself is not walked when flat.
+        if (edges && key === KEY_MSG && readTail(bytes, out, valueStart, type, id, sid, seq)) return undefined;
         i = endOfComposite(bytes, i);
         if (i < 0) return failureOf(i);
       } else {
@@ -249,6 +253,169 @@ function walk(bytes: Uint8Array, out: EnvelopeScan): ScanFailure | undefined {
   return undefined;
 }
 
+/**
+ * Node's native byte search (memchr), which reads any Uint8Array; undefined outside Node. The typed
+ * array's own `indexOf` is several times slower than a JS loop on V8, so it is not a fallback.
+ */
+const nativeIndexOf: ((this: Uint8Array, value: number, from: number) => number) | undefined =
+  typeof Buffer === 'function' ? (Buffer.prototype.indexOf as (this: Uint8Array, value: number, from: number) => number) : undefined;
+
+/** True when no bracket (`{`, `}`, `[`, `]`) occurs in `bytes[from, to)`. */
+function isFlat(bytes: Uint8Array, from: number, to: number): boolean {
+  if (nativeIndexOf !== undefined) {
+    return (
+      isAbsent(nativeIndexOf.call(bytes, 0x7d, from), to) &&
+      isAbsent(nativeIndexOf.call(bytes, 0x7b, from), to) &&
+      isAbsent(nativeIndexOf.call(bytes, 0x5d, from), to) &&
+      isAbsent(nativeIndexOf.call(bytes, 0x5b, from), to)
+    );
+  }
+  for (let p = from; p < to; p++) {
+    const c = bytes[p];
+    if (c === 0x7d || c === 0x7b || c === 0x5d || c === 0x5b) return false;
+  }
+  return true;
+}
+
+function isAbsent(found: number, to: number): boolean {
+  return found < 0 || found >= to;
+}
+
+/** True for a byte of a bare token (number or literal): neither whitespace nor structural (as `endOfToken`). */
+function isTokenByte(c: number): boolean {
+  return c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09 && c !== 0x2c && c !== 0x3a && c !== 0x22 && c !== 0x7b && c !== 0x7d && c !== 0x5b && c !== 0x5d;
+}
+
+/**
+ * Opening quote of the string whose closing quote is at `close`: the nearest quote before it preceded
+ * by an even run of backslashes, or -1 when none lies above `floor`. Exact for valid JSON (a quote inside
+ * a string is always escaped); the caller re-reads the string forwards to be sure.
+ */
+function openingQuote(bytes: Uint8Array, close: number, floor: number): number {
+  let k = close - 1;
+  for (;;) {
+    while (k > floor && bytes[k] !== 0x22) k--;
+    if (k <= floor) return -1;
+    let m = k - 1;
+    while (m > floor && bytes[m] === 0x5c) m--;
+    if (((k - 1 - m) & 1) === 0) return k;
+    k--;
+  }
+}
+
+/** {@link plainOpeningQuote}: the string holds a backslash or control character. */
+const NOT_PLAIN = -2;
+
+/**
+ * Opening quote of a plain string (no backslash, no control character) closing at `close`, in one
+ * backward pass; NOT_PLAIN when the string is not plain (the caller takes the careful path); -1 when
+ * no quote lies above `floor`. A quote preceded by a backslash would be escaped: NOT_PLAIN too.
+ */
+function plainOpeningQuote(bytes: Uint8Array, close: number, floor: number): number {
+  for (let k = close - 1; k > floor; k--) {
+    const c = bytes[k]!;
+    if (c === 0x22) return bytes[k - 1] === 0x5c ? NOT_PLAIN : k;
+    if (c === 0x5c || c < 0x20) return NOT_PLAIN;
+  }
+  return -1;
+}
+
+/** The `type` string between the quotes at `open` and `close`: the interned name when known. */
+function tailString(bytes: Uint8Array, open: number, close: number, escaped: boolean): string {
+  const known = knownTypeAt(bytes, open + 1, close + 1);
+  if (known >= 0 && open + 1 + knownTypeName(known).length === close) return knownTypeName(known);
+  return decodeString(bytes, open + 1, close, escaped);
+}
+
+/**
+ * Envelope mode, the second half: reads the members after a composite `msg` (opening at `msgStart`)
+ * backwards from the closing brace, then checks that `msg` ends at the bracket reached. Fills `out` and
+ * returns true; or returns false, filling nothing, whenever the tail is anything but `"key": scalar`
+ * members (an escaped key, a second `msg`, a nested value, malformed bytes) or `msg` is not flat (a
+ * bracket inside it means it could close earlier, or the frame was cut inside a nested value, and the
+ * tail might then belong to `msg`): the caller then walks `msg`. A member
+ * met first going backwards is the last in the frame, so it wins, as in `JSON.parse`. Fields are taken
+ * only from members outside `msg`; reading it is left to the consumer.
+ */
+function readTail(
+  bytes: Uint8Array,
+  out: EnvelopeScan,
+  msgStart: number,
+  type: string | undefined,
+  id: number | undefined,
+  sid: number | undefined,
+  seq: number | undefined,
+): boolean {
+  const n = bytes.length;
+  let j = skipWhitespaceBack(bytes, n - 1, msgStart);
+  if (bytes[j] !== 0x7d) return false;
+  j = skipWhitespaceBack(bytes, j - 1, msgStart);
+  let seen = 0; // one bit per key already read (its last occurrence)
+  for (;;) {
+    if (j <= msgStart) return false;
+    const last = bytes[j]!;
+    if (last === 0x7d || last === 0x5d) {
+      if (last !== (bytes[msgStart] === 0x7b ? 0x7d : 0x5d) || !isFlat(bytes, msgStart + 1, j)) return false;
+      setFields(out, type, id, sid, seq, msgStart, j + 1);
+      return true;
+    }
+    let valueStart = j;
+    let kind = -1; // -1: a string
+    let escaped = false;
+    if (last === 0x22) {
+      valueStart = plainOpeningQuote(bytes, j, msgStart);
+      if (valueStart === NOT_PLAIN) {
+        // Escapes inside: find the opener by backslash parity, then check the string forwards.
+        valueStart = openingQuote(bytes, j, msgStart);
+        if (valueStart < 0) return false;
+        escaped = endOfTopString(bytes, valueStart + 1, n) === ESCAPED_BASE - (j + 1);
+        if (!escaped) return false;
+      } else if (valueStart < 0) {
+        return false;
+      }
+    } else {
+      while (valueStart > msgStart + 1 && isTokenByte(bytes[valueStart - 1]!)) valueStart--;
+      kind = classifyToken(bytes, valueStart, j + 1);
+      if (kind === TokenKind.invalid) return false;
+    }
+    // Compact frames: the separators sit right next to the values, no whitespace call.
+    let k = bytes[valueStart - 1] === 0x3a ? valueStart - 1 : skipWhitespaceBack(bytes, valueStart - 1, msgStart);
+    if (bytes[k] !== 0x3a) return false;
+    k = bytes[k - 1] === 0x22 ? k - 1 : skipWhitespaceBack(bytes, k - 1, msgStart);
+    if (bytes[k] !== 0x22) return false;
+    // Escaped or malformed keys, and a second msg, are left to the walk.
+    const keyOpen = plainOpeningQuote(bytes, k, msgStart);
+    if (keyOpen < 0) return false;
+    const key = identifyKey(bytes, keyOpen + 1, k);
+    if (key === KEY_MSG) return false;
+    if (key !== KEY_OTHER && (seen & (1 << key)) === 0) {
+      seen |= 1 << key;
+      if (key === KEY_TYPE) {
+        type = kind === -1 ? tailString(bytes, valueStart, j, escaped) : undefined;
+      } else {
+        const value = kind === TokenKind.plainInteger || kind === TokenKind.number ? integerValue(bytes, valueStart, j + 1, kind) : undefined;
+        if (key === KEY_ID) id = value;
+        else if (key === KEY_SID) sid = value;
+        else seq = value;
+      }
+    }
+    j = bytes[keyOpen - 1] === 0x2c ? keyOpen - 1 : skipWhitespaceBack(bytes, keyOpen - 1, msgStart);
+    if (bytes[j] !== 0x2c) return false;
+    if (bytes[j - 1]! <= 0x20) j = skipWhitespaceBack(bytes, j - 1, msgStart);
+    else j--;
+  }
+}
+
+/** Last offset at or before `j` (and above `floor`) that is not JSON whitespace; `floor` when none. */
+function skipWhitespaceBack(bytes: Uint8Array, j: number, floor: number): number {
+  while (j > floor) {
+    const c = bytes[j]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return j;
+    j--;
+  }
+  return floor;
+}
+
 /** Writes every envelope field of a scan (a failed scan gets them all empty). */
 function setFields(
   out: EnvelopeScan,
@@ -269,16 +436,27 @@ function setFields(
 
 /**
  * Reads the top-level `type`, `id`, `sid`, `seq` and the byte range of `msg` from a JSON object
- * frame without `JSON.parse`. Nested values are skipped with string and bracket tracking, so text
- * inside `msg` (quotes, braces, the word "sid") never confuses it. Any key order, whitespace and
- * escaped keys are accepted; duplicate keys resolve like `JSON.parse` (last wins). `id`/`sid`/`seq`
- * are set only when the value is a number `JSON.parse` would read as an integer.
+ * frame without `JSON.parse`. Text inside `msg` (quotes, braces, the word "sid") never confuses it. Any
+ * key order, whitespace and escaped keys are accepted; duplicate keys resolve like `JSON.parse` (last
+ * wins). `id`/`sid`/`seq` are set only when the value is a number `JSON.parse` would read as an integer.
+ *
+ * Two modes (see docs/protocol.md, "The envelope scan"):
+ * - `'envelope'` (default, the client's hot path): the members before a composite `msg` are read
+ *   forwards from `{`, the members after it backwards from the closing `}`, and a native search checks
+ *   that no bracket occurs inside `msg`; then `msg` is not walked. That covers flat bodies (deltas,
+ *   tickers, trades) in either key order Kalshi sends; nested bodies (snapshots) and unusual tails are
+ *   walked as in `'strict'`. For every frame `JSON.parse` reads, the result equals `'strict'`. The body
+ *   is not checked: a frame whose flat `msg` is itself malformed (an unclosed string or array inside it)
+ *   can be accepted, with fields read only from the members outside `msg`.
+ * - `'strict'`: every byte is walked; nested values are skipped with string and bracket tracking (their
+ *   scalars are not validated), so a truncated or unbalanced body fails as `truncated`/`invalid`.
  *
  * Never throws; runs in linear time. With `into`, the scan reuses that object (every field is
  * overwritten) and allocates nothing for known types.
  *
  * @param bytes UTF-8 frame.
  * @param into Scan object to fill and return (hot path); a new one when omitted.
+ * @param mode `'envelope'` or `'strict'`. @default 'envelope'
  * @returns `into` (or a new scan) with `ok` and, on failure, `failure`
  * (`empty`, `not-object`, `truncated`, `invalid`).
  * @example
@@ -286,9 +464,9 @@ function setFields(
  * scanEnvelope(frame, scan);
  * if (scan.ok && scan.seq !== undefined) tracker.check(scan.sid, scan.seq);
  */
-export function scanEnvelope(bytes: Uint8Array, into?: EnvelopeScan): EnvelopeScan {
+export function scanEnvelope(bytes: Uint8Array, into?: EnvelopeScan, mode: ScanMode = 'envelope'): EnvelopeScan {
   const out = into ?? createEnvelopeScan();
-  const failure = walk(bytes, out);
+  const failure = walk(bytes, out, mode !== 'strict');
   if (failure === undefined) {
     out.ok = true;
     out.failure = undefined;

@@ -2,6 +2,13 @@
 export type ScanFailure = 'empty' | 'not-object' | 'truncated' | 'invalid';
 
 /**
+ * How much of a frame `scanEnvelope` reads: `'envelope'` checks the top-level members and leaves a flat
+ * composite `msg` at the end unwalked; `'strict'` also walks `msg` (brackets and strings). See
+ * docs/protocol.md, "The envelope scan".
+ */
+export type ScanMode = 'envelope' | 'strict';
+
+/**
  * The top-level envelope of a frame, read without `JSON.parse`.
  *
  * Fields absent from the frame are `undefined`. `msgStart`/`msgEnd` delimit the raw bytes of the

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { createEnvelopeScan, scanEnvelope } from 'kalshi-ws-pool/protocol';
 import { describe, expect, it } from 'vitest';
-import { expectAgreement, parseReference } from '../protocol/envelope-helpers';
+import { expectAgreement, expectEnvelopeModeSound, parseReference } from '../protocol/envelope-helpers';
 import { MAX_MS_PER_INPUT, corpus, hostileBytes, mutatedFrame, timed } from './fuzz-helpers';
 
 const encoder = new TextEncoder();
@@ -9,7 +9,10 @@ const encoder = new TextEncoder();
 describe('scanEnvelope under hostile input', () => {
   it('reads every real frame of the capture exactly as JSON.parse does', () => {
     expect(corpus.length).toBeGreaterThan(20);
-    for (const frame of corpus) expectAgreement(frame, scanEnvelope(frame));
+    for (const frame of corpus) {
+      expectAgreement(frame, scanEnvelope(frame));
+      expectAgreement(frame, scanEnvelope(frame, undefined, 'strict'));
+    }
   });
 
   it('never throws, never hangs, and never mis-attributes a sid on mutated real frames', () => {
@@ -31,6 +34,8 @@ describe('scanEnvelope under hostile input', () => {
           expect(['empty', 'not-object', 'truncated', 'invalid']).toContain(scan.failure);
           expect([scan.type, scan.id, scan.sid, scan.seq]).toEqual([undefined, undefined, undefined, undefined]);
         }
+        // Envelope mode (the default) against strict: no field ever comes from an unwalked body.
+        expectEnvelopeModeSound(bytes);
       }),
       { numRuns: 5_000 },
     );

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { scanEnvelope } from 'kalshi-ws-pool/protocol';
 import type { EnvelopeScan } from 'kalshi-ws-pool/protocol';
 
 const decoder = new TextDecoder();
@@ -57,4 +58,33 @@ export function expectAgreement(bytes: Uint8Array, scan: EnvelopeScan): void {
     expect(scan.msgStart).toBe(-1);
     expect(scan.msgEnd).toBe(-1);
   }
+}
+
+const NULL_BYTES = new TextEncoder().encode('null');
+
+function fieldsOf(scan: EnvelopeScan): unknown[] {
+  return [scan.ok, scan.failure, scan.type, scan.id, scan.sid, scan.seq];
+}
+
+/**
+ * Asserts envelope mode is sound against strict mode on any bytes: the same answer whenever strict
+ * accepts; the same failure whenever envelope mode fails; and when only envelope mode accepts (a
+ * malformed body it never walked), the frame with its `msg` range replaced by `null` is read strictly
+ * with exactly the reported fields, so no field came from inside the body.
+ */
+export function expectEnvelopeModeSound(bytes: Uint8Array): void {
+  const envelope = scanEnvelope(bytes, undefined, 'envelope');
+  const strict = scanEnvelope(bytes, undefined, 'strict');
+  if (strict.ok || !envelope.ok) {
+    expect(fieldsOf(envelope)).toStrictEqual(fieldsOf(strict));
+    expect([envelope.msgStart, envelope.msgEnd]).toStrictEqual([strict.msgStart, strict.msgEnd]);
+    return;
+  }
+  const patched = new Uint8Array(bytes.length - (envelope.msgEnd - envelope.msgStart) + NULL_BYTES.length);
+  patched.set(bytes.subarray(0, envelope.msgStart), 0);
+  patched.set(NULL_BYTES, envelope.msgStart);
+  patched.set(bytes.subarray(envelope.msgEnd), envelope.msgStart + NULL_BYTES.length);
+  const reread = scanEnvelope(patched, undefined, 'strict');
+  expect(fieldsOf(reread)).toStrictEqual(fieldsOf(envelope));
+  expect(reread.msgStart).toBe(envelope.msgStart);
 }

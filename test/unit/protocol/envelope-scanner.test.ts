@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_MESSAGE_TYPES, createEnvelopeScan, scanEnvelope } from 'kalshi-ws-pool/protocol';
 import type { ScanFailure } from 'kalshi-ws-pool/protocol';
-import { expectAgreement, parseReference } from './envelope-helpers';
+import { expectAgreement, expectEnvelopeModeSound, parseReference } from './envelope-helpers';
 
 const encoder = new TextEncoder();
 const bytesOf = (text: string): Uint8Array => encoder.encode(text);
@@ -140,12 +140,48 @@ describe('scanEnvelope on nasty frames', () => {
     ["{'a':1}", 'invalid'],
     ['{"a"::1}', 'invalid'],
   ];
-  it.each(failing)('fails %j as %s', (text, failure) => {
-    const scan = scanEnvelope(bytesOf(text));
+  it.each(failing)('fails %j as %s in strict mode', (text, failure) => {
+    const scan = scanEnvelope(bytesOf(text), undefined, 'strict');
     expect(scan.ok).toBe(false);
     expect(scan.failure).toBe(failure);
     const reference = parseReference(bytesOf(text));
     expect(reference === null || reference === 'not-object').toBe(true);
+  });
+
+  it('fails the same frames in envelope mode, except a malformed body it never walks', () => {
+    const accepted = failing.filter(([text]) => scanEnvelope(bytesOf(text)).ok).map(([text]) => text);
+    expect(accepted).toStrictEqual([]);
+    for (const [text] of failing) expectEnvelopeModeSound(bytesOf(text));
+    // A flat body with an unclosed string is not walked: accepted, fields from outside msg only.
+    const frame = '{"type":"orderbook_delta","sid":2,"seq":9,"msg":{"a":"x}}';
+    expect(scanEnvelope(bytesOf(frame), undefined, 'strict').failure).toBe('truncated');
+    const scan = scanEnvelope(bytesOf(frame));
+    expect([scan.ok, scan.type, scan.sid, scan.seq, scan.msgStart, scan.msgEnd]).toStrictEqual([true, 'orderbook_delta', 2, 9, 48, 56]);
+    // Alphabetical order (Kalshi's captures): the tail is read backwards, an invalid token in msg unread.
+    const tail = scanEnvelope(bytesOf('{"msg":{"a":tru},"seq":5,"sid":2,"type":"trade"}'));
+    expect([tail.ok, tail.type, tail.sid, tail.seq, tail.msgStart, tail.msgEnd]).toStrictEqual([true, 'trade', 2, 5, 7, 16]);
+  });
+
+  it('walks msg whenever it is nested or the tail is unusual, and agrees', () => {
+    // Nested bodies, composite or escaped members after msg, a second msg: the body is walked.
+    for (const text of [
+      '{"type":"a","msg":{"x":1},"sid":4}',
+      '{"type":"a","msg":{"x":{"sid":9},"y":1}}',
+      '{"type":"a","msg":[[1],[2]]}',
+      '{"type":"a","msg":{"x":"},"}}',
+      '{"type":"a","msg":{},"msg":{}}',
+      '{"type":"a","msg":{"x":1} ,"sid":{"sid":3}}',
+      '{"type":"a","msg":[1,2],"seq":{"a":[3]}}',
+      '{"msg":{"x":1},"s\\u0069d":4,"type":"a"}',
+      '{"msg":{"x":1},"sid":4,"msg":{"y":2}}',
+      '{"msg":{"x":1} , "seq" : 3 , "sid":"4" ,"type":"a\\"b" , "id":1.0e1 }',
+    ]) {
+      expectAgreement(bytesOf(text), scanEnvelope(bytesOf(text)));
+      expectEnvelopeModeSound(bytesOf(text));
+    }
+    // A truncated nested body is caught by the walk; a nested sid is never the envelope's.
+    expect(scanEnvelope(bytesOf('{"type":"a","msg":{"x":{"k":1},"sid":5,"seq":7}')).failure).toBe('truncated');
+    expect(scanEnvelope(bytesOf('{"type":"a","msg":{"x":{"k":1},"sid":5,"seq":7}}')).sid).toBeUndefined();
   });
 
   it('handles deep nesting and releases its stack', () => {
@@ -242,6 +278,7 @@ describe('scanEnvelope properties', () => {
       fc.property(envelope, (env) => {
         const bytes = bytesOf(render(env));
         expectAgreement(bytes, scanEnvelope(bytes));
+        expectAgreement(bytes, scanEnvelope(bytes, undefined, 'strict'));
       }),
       { numRuns: 2_000 },
     );
@@ -267,16 +304,17 @@ describe('scanEnvelope properties', () => {
     );
   });
 
-  it('reports every strict prefix of a frame as truncated', () => {
+  it('reports every strict prefix of a frame as truncated in strict mode, soundly in envelope mode', () => {
     fc.assert(
       fc.property(envelope, (env) => {
         const text = render({ ...env, pretty: false });
         const bytes = bytesOf(text);
         const scan = createEnvelopeScan();
         for (let cut = 1; cut < bytes.length; cut++) {
-          scanEnvelope(bytes.subarray(0, cut), scan);
+          scanEnvelope(bytes.subarray(0, cut), scan, 'strict');
           expect(scan.ok).toBe(false);
           expect(scan.failure).toBe('truncated');
+          expectEnvelopeModeSound(bytes.subarray(0, cut));
         }
       }),
       { numRuns: 300 },
@@ -303,6 +341,7 @@ describe('scanEnvelope properties', () => {
         if (reference === 'not-object') expect(scan.failure).toBe(bytes.every((b) => b <= 0x20) ? 'empty' : 'not-object');
         else if (reference !== null) expectAgreement(mutated, scan);
         // When JSON.parse throws, the scanner may still accept: it does not validate nested values.
+        expectEnvelopeModeSound(mutated);
       }),
       { numRuns: 2_000 },
     );
