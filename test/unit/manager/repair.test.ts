@@ -1,3 +1,4 @@
+import { ClosedError, CommandTimeoutError } from 'kalshi-ws-pool';
 import { describe, expect, it, vi } from 'vitest';
 import { CommandRunner } from '../../../src/manager/command-runner';
 import { SidRepair } from '../../../src/manager/repair';
@@ -13,18 +14,20 @@ function setup(enabled = true) {
   host.book.succeeded(host.book.next(100)!, 1);
   const clock = new ManualClock();
   const limiter = new FakeLimiter();
+  const pause = new FakePause();
   const events = new EventLog();
-  const pool: SidRepairPool = {
+  const logger = recordingLogger();
+  const pool: SidRepairPool & { stopped: boolean } = {
     options: { repair: { enabled, batchSize: 2 } },
     clock,
-    logger: recordingLogger(),
+    logger,
     counters: { repairsOk: 0, repairsFailed: 0, repairsSkipped: 0 },
     emit: events.emit,
     stopped: false,
   };
-  const repair = new SidRepair(host, pool, new CommandRunner(fakeRunnerPorts(clock, limiter, new FakePause()), host));
+  const repair = new SidRepair(host, pool, new CommandRunner(fakeRunnerPorts(clock, limiter, pause), host));
   const idle = (): Promise<void> => vi.waitFor(() => expect(repair.running).toBe(false), { timeout: 2_000, interval: 1 });
-  return { host, client: host.client, clock, limiter, events, pool, repair, idle };
+  return { host, client: host.client, clock, limiter, pause, events, logger, pool, repair, idle };
 }
 
 describe('SidRepair (through its port)', () => {
@@ -171,5 +174,125 @@ describe('SidRepair (through its port)', () => {
     repair.adopted(1);
     await idle();
     expect(client.batches('get_snapshot')).toHaveLength(3);
+  });
+
+  it('nothing live: the gap is reported skipped and nothing is sent', async () => {
+    const { host, client, events, logger, pool, repair, idle } = setup();
+    host.end();
+    repair.request(1);
+    await idle();
+    expect(client.sent).toEqual([]);
+    expect(events.of('repair')).toEqual([{ connectionId: 7, sid: 1, outcome: 'skipped', markets: 0, error: undefined }]);
+    expect(pool.counters.repairsSkipped).toBe(1);
+    expect(logger.entries.map((e) => e.level)).toEqual(['debug']); // no 'repair failed unexpectedly'
+  });
+
+  it('no market left to repair (all being removed): the gap is reported skipped and nothing is sent', async () => {
+    const { host, client, events, limiter, repair, idle } = setup();
+    for (const ticker of MARKETS) host.book.unwant(ticker);
+    repair.request(1);
+    await idle();
+    expect(client.sent).toEqual([]);
+    expect(limiter.tokens).toBe(0);
+    expect(events.of('repair')).toEqual([{ connectionId: 7, sid: 1, outcome: 'skipped', markets: 0, error: undefined }]);
+  });
+
+  it('passes the generation signal to get_snapshot, so closing the connection aborts the command', async () => {
+    const { host, client, repair, idle } = setup();
+    const signals: (AbortSignal | undefined)[] = [];
+    const update = client.updateSubscription.bind(client);
+    client.updateSubscription = (sid, action, tickers, options) => {
+      signals.push(options?.signal);
+      return update(sid, action, tickers, options);
+    };
+    const { signal } = host.live()!;
+    repair.request(1);
+    await idle();
+    expect(signals).toEqual([signal, signal, signal]);
+  });
+
+  it('a batch that timed out while reads were paused is sent again (its reply could not be seen)', async () => {
+    const { client, pause, events, pool, repair, idle } = setup();
+    client.reply = () => {
+      if (client.sent.length === 2) {
+        // Reads pause and resume while the second batch waits for its reply: the reply was never read.
+        pause.pause();
+        pause.resume();
+        throw new CommandTimeoutError('update_subscription', 2, 5_000);
+      }
+    };
+    repair.request(1);
+    await idle();
+    expect(client.batches('get_snapshot')).toEqual([['A', 'B'], ['C', 'D'], ['C', 'D'], ['E']]);
+    expect(events.of('repair')).toEqual([{ connectionId: 7, sid: 1, outcome: 'ok', markets: 5, error: undefined }]);
+    expect(pool.counters).toEqual({ repairsOk: 1, repairsFailed: 0, repairsSkipped: 0 });
+  });
+
+  it('a repeat is dropped when the sid changed meanwhile (one skipped report, not two)', async () => {
+    const { host, client, limiter, events, repair, idle } = setup();
+    limiter.gate();
+    repair.request(1);
+    await vi.waitFor(() => expect(limiter.waiting).toBe(1), { timeout: 2_000, interval: 1 });
+    repair.request(1); // dirty: a repeat is due
+    host.book.resubscribeNeeded();
+    host.book.succeeded(host.book.next(100)!, 2);
+    limiter.grant();
+    await idle();
+    expect(client.sent).toEqual([]);
+    expect(events.of('repair')).toEqual([{ connectionId: 7, sid: 1, outcome: 'skipped', markets: 5, error: undefined }]);
+  });
+
+  it('a repeat is dropped once the pool stopped', async () => {
+    const { client, limiter, events, pool, repair, idle } = setup();
+    limiter.gate();
+    repair.request(1);
+    await vi.waitFor(() => expect(limiter.waiting).toBe(1), { timeout: 2_000, interval: 1 });
+    repair.request(1); // dirty: a repeat is due
+    pool.stopped = true;
+    limiter.grant();
+    await idle();
+    expect(client.batches('get_snapshot')).toHaveLength(3); // the repair in flight ends, no repeat
+    expect(events.of('repair').map((e) => e.outcome)).toEqual(['ok']);
+  });
+
+  it('an unexpected error ends the repair and is logged once at error level, never thrown', async () => {
+    const { host, events, logger, repair, idle } = setup();
+    const boom = new Error('boom');
+    host.live = () => {
+      throw boom;
+    };
+    repair.request(1);
+    await idle();
+    expect(events.of('repair')).toEqual([]);
+    expect(logger.entries).toEqual([{ level: 'error', fields: { connectionId: 7, sid: 1, err: boom }, message: 'repair failed unexpectedly' }]);
+    // A thrown non-Error named like an abort is still unexpected.
+    const fake = { name: 'AbortError' };
+    host.live = () => {
+      throw fake;
+    };
+    repair.request(1);
+    await idle();
+    expect(logger.entries.map((e) => e.fields.err)).toEqual([boom, fake]);
+  });
+
+  it('a ClosedError or an abort ends the repair silently (the connection or the pool closed)', async () => {
+    const { host, client, clock, logger, repair, idle } = setup();
+    host.live = () => {
+      throw new ClosedError('closed');
+    };
+    repair.request(1);
+    await idle();
+    expect(logger.entries).toEqual([]);
+    // An abort during the pause before the retry of a failed repair: the wait rejects with an AbortError.
+    host.live = FakeOrderbookHost.prototype.live.bind(host);
+    client.reply = () => {
+      throw rejection(2, 1);
+    };
+    repair.request(1);
+    await vi.waitFor(() => expect(clock.pending).toBe(1), { timeout: 2_000, interval: 1 });
+    host.end();
+    await idle();
+    expect(clock.pending).toBe(0);
+    expect(logger.entries.map((e) => e.message)).toEqual(['gap repair failed']);
   });
 });
