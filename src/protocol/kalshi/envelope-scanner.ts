@@ -260,19 +260,17 @@ function walk(bytes: Uint8Array, out: EnvelopeScan, edges: boolean): ScanFailure
 const nativeIndexOf: ((this: Uint8Array, value: number, from: number) => number) | undefined =
   typeof Buffer === 'function' ? (Buffer.prototype.indexOf as (this: Uint8Array, value: number, from: number) => number) : undefined;
 
-/** True when no bracket (`{`, `}`, `[`, `]`) occurs in `bytes[from, to)`. */
+/**
+ * True when no opening bracket (`{`, `[`) occurs in `bytes[from, to)`: a composite spanning them then has
+ * nothing nested, so its closer is the first one after its opener. Stray closers inside are left alone:
+ * they can only make the body malformed, which this scan does not judge, never move the range.
+ */
 function isFlat(bytes: Uint8Array, from: number, to: number): boolean {
   if (nativeIndexOf !== undefined) {
-    return (
-      isAbsent(nativeIndexOf.call(bytes, 0x7d, from), to) &&
-      isAbsent(nativeIndexOf.call(bytes, 0x7b, from), to) &&
-      isAbsent(nativeIndexOf.call(bytes, 0x5d, from), to) &&
-      isAbsent(nativeIndexOf.call(bytes, 0x5b, from), to)
-    );
+    return isAbsent(nativeIndexOf.call(bytes, 0x7b, from), to) && isAbsent(nativeIndexOf.call(bytes, 0x5b, from), to);
   }
   for (let p = from; p < to; p++) {
-    const c = bytes[p];
-    if (c === 0x7d || c === 0x7b || c === 0x5d || c === 0x5b) return false;
+    if ((bytes[p]! | 0x20) === 0x7b) return false; // `{` or `[`
   }
   return true;
 }
@@ -331,9 +329,9 @@ function tailString(bytes: Uint8Array, open: number, close: number, escaped: boo
  * Envelope mode, the second half: reads the members after a composite `msg` (opening at `msgStart`)
  * backwards from the closing brace, then checks that `msg` ends at the bracket reached. Fills `out` and
  * returns true; or returns false, filling nothing, whenever the tail is anything but `"key": scalar`
- * members (an escaped key, a second `msg`, a nested value, malformed bytes) or `msg` is not flat (a
- * bracket inside it means it could close earlier, or the frame was cut inside a nested value, and the
- * tail might then belong to `msg`): the caller then walks `msg`. A member
+ * members (an escaped key, a second `msg`, a nested value, malformed bytes) or `msg` is not flat (an
+ * opening bracket inside it means the bracket reached may close a nested value, or the frame was cut
+ * inside one, and the tail might then belong to `msg`): the caller then walks `msg`. A member
  * met first going backwards is the last in the frame, so it wins, as in `JSON.parse`. Fields are taken
  * only from members outside `msg`; reading it is left to the consumer.
  */
@@ -443,7 +441,7 @@ function setFields(
  * Two modes (see docs/protocol.md, "The envelope scan"):
  * - `'envelope'` (default, the client's hot path): the members before a composite `msg` are read
  *   forwards from `{`, the members after it backwards from the closing `}`, and a native search checks
- *   that no bracket occurs inside `msg`; then `msg` is not walked. That covers flat bodies (deltas,
+ *   that no opening bracket occurs inside `msg`; then `msg` is not walked. That covers flat bodies (deltas,
  *   tickers, trades) in either key order Kalshi sends; nested bodies (snapshots) and unusual tails are
  *   walked as in `'strict'`. For every frame `JSON.parse` reads, the result equals `'strict'`. The body
  *   is not checked: a frame whose flat `msg` is itself malformed (an unclosed string or array inside it)

@@ -160,6 +160,12 @@ describe('scanEnvelope on nasty frames', () => {
     // Alphabetical order (Kalshi's captures): the tail is read backwards, an invalid token in msg unread.
     const tail = scanEnvelope(bytesOf('{"msg":{"a":tru},"seq":5,"sid":2,"type":"trade"}'));
     expect([tail.ok, tail.type, tail.sid, tail.seq, tail.msgStart, tail.msgEnd]).toStrictEqual([true, 'trade', 2, 5, 7, 16]);
+    // A stray closer inside a flat body: malformed body, accepted; msg runs to the bracket the tail reached.
+    const stray = '{"msg":{"a":1}},"seq":5,"type":"trade"}';
+    expect(scanEnvelope(bytesOf(stray), undefined, 'strict').ok).toBe(false);
+    const read = scanEnvelope(bytesOf(stray));
+    expect([read.ok, read.type, read.seq, read.msgStart, read.msgEnd]).toStrictEqual([true, 'trade', 5, 7, 15]);
+    expectEnvelopeModeSound(bytesOf(stray));
   });
 
   it('walks msg whenever it is nested or the tail is unusual, and agrees', () => {
