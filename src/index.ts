@@ -34,7 +34,7 @@ export type { KalshiCustomSignerOptions, KalshiKeySignerOptions, KalshiSignerOpt
 
 // client
 export type {
-  Client, ClientEmitter, ClientEvents, ClientFactory, ClientState, ClientStats, CloseInfo, CloseKind, CommandOptions,
+  Client, ClientEmitter, ClientEvents, ClientFactory, ClientState, ClientStats, CloseInfo, CloseKind, CommandOptions, FrameSink,
   SubscribeOptions, SubscribeResult, SubscriptionInfo, UnsubscribeResult, UpdateResult,
 } from './client/client';
 // client (implementation exports are added below by the client layer)

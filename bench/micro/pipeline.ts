@@ -26,7 +26,8 @@ const rounds = flag('rounds', 5);
 const batches = process.argv.includes('--batches');
 const baseline = process.argv.includes('--baseline');
 const FIRST = 100_000_000;
-let sink: Uint8Array | undefined;
+/** Where the baseline puts each frame, so the buffer writes are not optimized away. */
+export let sink: Uint8Array | undefined;
 
 async function round(): Promise<number> {
   const fakes = createFakeClientFactory({ client: { snapshots: true } });

@@ -105,15 +105,19 @@ export interface ClientStats {
 }
 
 /**
- * Events of a {@link Client}.
+ * Receives every data frame of a {@link Client}, and every reply that takes a seq (`ok` with sid,
+ * sid-scoped `error`, `unsubscribed`): the hot path, one direct call per frame.
  *
- * `frame` is the hot path and takes positional arguments instead of one payload object so that no
- * object is allocated per frame. `envelope` is the client's scan of the frame and may be reused for the
- * next frame: read it synchronously.
+ * Positional arguments, so nothing is allocated per frame. `envelope` is the client's scan of the frame
+ * and is reused for the next one: read it synchronously. A sink must not throw; the client does not
+ * catch (a throw would surface from the socket callback).
+ */
+export type FrameSink = (data: Uint8Array, receivedAt: number, envelope: EnvelopeScan) => void;
+
+/**
+ * Events of a {@link Client}: control and lifecycle. Frames go to the {@link FrameSink}, not to an event.
  */
 export interface ClientEvents {
-  /** Every data frame, and every reply that takes a seq (`ok` with sid, sid-scoped `error`, `unsubscribed`). */
-  frame: (data: Uint8Array, receivedAt: number, envelope: EnvelopeScan) => void;
   /**
    * A `subscribed` reply was read. Emitted synchronously, before the `subscribe` promise settles and
    * before any later frame, so a seq tracker can open the sid before its first snapshot arrives.
@@ -189,6 +193,12 @@ export interface Client extends ClientEmitter {
   resume(): void;
   /** Counters snapshot. */
   stats(): ClientStats;
+  /**
+   * Where frames go: one sink per client (the manager's frame path), replacing any earlier one;
+   * `undefined` detaches it. Frames read while no sink is set are counted in `stats()` and dropped.
+   * A direct call instead of an event, so the per-frame path pays no emitter lookup (docs/benchmarks.md).
+   */
+  setFrameSink(sink: FrameSink | undefined): void;
 }
 
 /** Builds the client for one pool slot; called again for each reconnect. */

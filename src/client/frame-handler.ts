@@ -5,6 +5,7 @@ import { createEnvelopeScan } from '../protocol/kalshi/envelope';
 import { scanEnvelope } from '../protocol/kalshi/envelope-scanner';
 import type { ErrorReply, Reply, SubscribedReply, UnsubscribedReply, UpdatedReply } from '../protocol/kalshi/replies';
 import { classifyReply, toRejectedError } from '../protocol/kalshi/replies';
+import type { FrameSink } from './client';
 import type { ClientEventEmit } from './client-emitter';
 import type { ClientCounters } from './client-counters';
 import type { PendingCommands, PendingEntry, SubscribeEntry } from './pending-commands';
@@ -14,11 +15,13 @@ export type FrameEvents = ClientEventEmit;
 
 /**
  * Reads every inbound frame of one connection: scans the envelope into one reused
- * {@link EnvelopeScan}, hands data frames up as `frame` events (original bytes, no copy), and matches
- * control replies to pending commands. Never throws: bad frames become `protocolError` events.
+ * {@link EnvelopeScan}, hands data frames to the {@link FrameSink} (original bytes, no copy), and matches
+ * control replies to pending commands. Never throws itself: bad frames become `protocolError` events.
  */
 export class FrameHandler {
   private readonly scan: EnvelopeScan = createEnvelopeScan();
+  /** Where frames go (the client's `setFrameSink`); frames are dropped while unset. */
+  sink: FrameSink | undefined;
   /** Channel of each sid this connection was granted (from accepted `subscribed` replies). */
   private readonly channels = new Map<number, string>();
 
@@ -49,7 +52,7 @@ export class FrameHandler {
     if (reply === undefined) {
       // Read before emitting: listeners may not keep the scan, but they run before we look again.
       const id = scan.id;
-      this.events.emit('frame', data, receivedAt, scan);
+      this.sink?.(data, receivedAt, scan);
       if (id !== undefined && this.pending.size > 0) this.snapshotArrived(id);
       return;
     }
@@ -71,15 +74,15 @@ export class FrameHandler {
         return;
       case 'updated':
         // `ok` with sid takes a seq on that sid: the seq tracker must see it.
-        this.events.emit('frame', data, receivedAt, scan);
+        this.sink?.(data, receivedAt, scan);
         this.updated(reply);
         return;
       case 'unsubscribed':
-        if (reply.sid !== undefined) this.events.emit('frame', data, receivedAt, scan);
+        if (reply.sid !== undefined) this.sink?.(data, receivedAt, scan);
         this.unsubscribed(reply);
         return;
       case 'error':
-        if (reply.sid !== undefined) this.events.emit('frame', data, receivedAt, scan);
+        if (reply.sid !== undefined) this.sink?.(data, receivedAt, scan);
         this.error(reply);
         return;
       case 'list': {

@@ -1,5 +1,5 @@
 import type { ConnectionErrorOptions } from '../errors';
-import { AuthError, ClosedError, StateError, isKalshiWsPoolError } from '../errors';
+import { AuthError, ClosedError, ConfigError, StateError, isKalshiWsPoolError } from '../errors';
 import type { ChannelName, UpdateAction } from '../protocol/kalshi/channels';
 import { WS_SIGN_PATH } from '../protocol/kalshi/auth-headers';
 import type { KalshiAuthHeaders } from '../protocol/kalshi/auth-headers';
@@ -10,6 +10,7 @@ import type {
   CloseInfo,
   CloseKind,
   CommandOptions,
+  FrameSink,
   SubscribeOptions,
   SubscribeResult,
   SubscriptionInfo,
@@ -323,6 +324,16 @@ class KalshiClient extends ClientEventEmitter implements Client {
     return this.counters.snapshot(this.pending.size);
   }
 
+  /** The frame sink set now (undefined when detached; for leak checks). */
+  get frameSink(): FrameSink | undefined {
+    return this.frames.sink;
+  }
+
+  setFrameSink(sink: FrameSink | undefined): void {
+    if (sink !== undefined && typeof sink !== 'function') throw new ConfigError('frameSink', 'must be a function or undefined');
+    this.frames.sink = sink;
+  }
+
   subscribe(
     channels: readonly ChannelName[],
     marketTickers?: readonly string[],
@@ -404,7 +415,7 @@ class KalshiClient extends ClientEventEmitter implements Client {
  * @throws {ConfigError} when an option is invalid (named in `error.option`).
  * @example
  * const client = createKalshiClient({ url: 'wss://external-api-ws.kalshi.com/trade-api/ws/v2', signer });
- * client.on('frame', (data, receivedAt, envelope) => handle(data, envelope.sid, envelope.seq));
+ * client.setFrameSink((data, receivedAt, envelope) => handle(data, envelope.sid, envelope.seq));
  * await client.connect();
  * const [{ sid }] = await client.subscribe(['orderbook_delta'], ['KXBTC-26']);
  */

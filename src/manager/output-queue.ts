@@ -180,7 +180,7 @@ export class OutputQueue {
     if (this.#resolve !== null) {
       // A consumer is waiting, so the queue is empty: hand the message over directly.
       if (this.#pendingTotal !== 0 && !this.#flagOnPush) this.#applyPending(message);
-      this.#settle({ done: false, value: this.#maxBatch === 0 ? message : [message] });
+      this.#settle(this.#maxBatch === 0 ? message : { done: false, value: [message] });
       return;
     }
     if (this.#size === this.#ring.length) this.#grow();
@@ -288,7 +288,8 @@ export class OutputQueue {
   #next(token: number): Promise<Result> {
     if (token !== this.#consumer) return DONE_PROMISE;
     if (this.#size !== 0) {
-      return Promise.resolve({ done: false, value: this.#maxBatch === 0 ? this.#deliver() : this.#batch() });
+      // A message is its own iterator result (pool-message.ts): nothing is allocated but the promise.
+      return Promise.resolve(this.#maxBatch === 0 ? this.#deliver() : { done: false, value: this.#batch() });
     }
     if (this.#error !== null) {
       this.#dropConsumer();

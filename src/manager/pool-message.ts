@@ -5,6 +5,11 @@
  * same hidden class (monomorphic property access on the hot path), and the output queue can set
  * `seqGap`/`gapSize` in place when it flags local drops, without copying. Internal only; consumers see
  * the readonly {@link RawMessage} interface.
+ *
+ * A message is also its own iterator result (`done`/`value` getters on the prototype): the manager's
+ * async iterator resolves `next()` with the message itself, so no `{ done, value }` object is
+ * allocated per message. Prototype getters are not own properties: spreading, `Object.keys` and
+ * `JSON.stringify` see only the fields above.
  * @internal
  */
 import type { RawMessage } from '../raw-message';
@@ -35,4 +40,14 @@ export class PoolMessage implements RawMessage {
     /** Missing messages before this one (sequence gap plus local drops). */
     public gapSize: number,
   ) {}
+
+  /** Iterator protocol: a delivered message is a result that is not done. */
+  get done(): false {
+    return false;
+  }
+
+  /** Iterator protocol: the result's value is the message itself. */
+  get value(): this {
+    return this;
+  }
 }

@@ -219,9 +219,9 @@ export class Slot implements ReconnectTarget, BehaviourHost, HealthCheckedSlot {
     this.#listen(client, 'off');
   }
 
-  /** One list of the client events a slot handles, for adding and for removing them. */
+  /** The frame sink and one list of the client events a slot handles, for adding and for removing them. */
   #listen(client: Client, method: 'on' | 'off'): void {
-    client[method]('frame', this.#frames.onFrame);
+    client.setFrameSink(method === 'on' ? this.#frames.onFrame : undefined);
     client[method]('subscribed', this.#frames.onSubscribed);
     client[method]('close', this.#onClose);
     client[method]('subscriptionError', this.#onSubscriptionError);

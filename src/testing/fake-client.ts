@@ -10,6 +10,7 @@ import type {
   ClientStats,
   CloseInfo,
   CommandOptions,
+  FrameSink,
   SubscribeResult,
   SubscriptionInfo,
   UnsubscribeResult,
@@ -113,6 +114,7 @@ export class FakeClient extends ClientEventEmitter implements Client {
   readonly #marketLimit: number;
   #lastFrameAt = 0;
   #received = 0;
+  #sink: FrameSink | undefined;
 
   constructor(options: FakeClientOptions = {}) {
     super();
@@ -209,7 +211,16 @@ export class FakeClient extends ClientEventEmitter implements Client {
     if (!scan.ok) throw new Error(`FakeClient.inject: not a JSON object frame (${scan.failure ?? 'invalid'})`);
     this.#lastFrameAt = receivedAt;
     this.#received++;
-    this.emit('frame', bytes, receivedAt, scan);
+    this.#sink?.(bytes, receivedAt, scan);
+  }
+
+  /** The frame sink set now (undefined when detached; for leak checks). */
+  get frameSink(): FrameSink | undefined {
+    return this.#sink;
+  }
+
+  setFrameSink(sink: FrameSink | undefined): void {
+    this.#sink = sink;
   }
 
   /** Emit a data frame on `sid` with its next seq (`seq: false` for seq-less channels like ticker). Returns the seq. */

@@ -257,13 +257,13 @@ export class AccountConnection implements HealthCheckedSlot, ReconnectTarget {
 
   #attach(client: Client): void {
     this.#client = client;
-    client.on('frame', this.#onFrame);
+    client.setFrameSink(this.#onFrame);
     client.on('close', this.#onClose);
     client.on('error', this.#onError);
   }
 
   #detach(client: Client): void {
-    client.off('frame', this.#onFrame);
+    client.setFrameSink(undefined);
     client.off('close', this.#onClose);
     client.off('error', this.#onError);
     if (this.#client === client) this.#client = undefined;

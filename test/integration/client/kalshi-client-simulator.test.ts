@@ -77,7 +77,7 @@ describe('KalshiClient against the simulator', () => {
     const c = await connected();
     const [a, b, d] = sim.markets;
     const frames: { type: string | undefined; id: number | undefined; seq: number | undefined }[] = [];
-    c.on('frame', (_data, _at, env) => frames.push({ type: env.type, id: env.id, seq: env.seq }));
+    c.setFrameSink((_data, _at, env) => frames.push({ type: env.type, id: env.id, seq: env.seq }));
     const opened: number[] = [];
     c.on('subscribed', (e) => opened.push(e.sid));
 
@@ -176,7 +176,7 @@ describe('KalshiClient against the simulator', () => {
     sim.faults.sendMalformed({ connection: conn }, 'truncated');
     sim.faults.sendMalformed({ connection: conn }, 'binary');
     const frames: (number | undefined)[] = [];
-    c.on('frame', (_d, _a, env) => frames.push(env.sid));
+    c.setFrameSink((_d, _a, env) => frames.push(env.sid));
     sim.faults.sendMalformed({ connection: conn }, 'unknown-sid');
     await vi.waitFor(() => expect(reasons).toHaveLength(3));
     // A frame for a sid we never held is a well-formed data frame: handed up (the manager ignores it).

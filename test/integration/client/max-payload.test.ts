@@ -78,7 +78,7 @@ describe('default maxPayload (#19)', () => {
     const client = track(createKalshiClient({ url: server.url, signer: stubSigner(), connectionId: 9 }));
     const sizes: number[] = [];
     const errors: ProtocolError[] = [];
-    client.on('frame', (data) => sizes.push(data.byteLength));
+    client.setFrameSink((data) => sizes.push(data.byteLength));
     client.on('protocolError', (e) => errors.push(e));
     const closed = new Promise<CloseInfo>((resolve) => client.once('close', resolve));
     await client.connect();
@@ -116,7 +116,7 @@ describe('default maxPayload (#19)', () => {
     let snapshots = 0;
     let deltas = 0;
     const oversized: ProtocolError[] = [];
-    client.on('frame', (data, _at, scan) => {
+    client.setFrameSink((data, _at, scan) => {
       if (scan.type === 'orderbook_snapshot') {
         snapshots++;
         largest = Math.max(largest, data.byteLength);

@@ -54,7 +54,7 @@ async function connected(skipUTF8Validation: boolean | undefined): Promise<{
   closers.push(async () => client.terminate());
   const frames: Buffer[] = [];
   const errors: ProtocolError[] = [];
-  client.on('frame', (data) => frames.push(Buffer.from(data)));
+  client.setFrameSink((data) => frames.push(Buffer.from(data)));
   client.on('protocolError', (e) => errors.push(e));
   const closed = new Promise<CloseInfo>((resolve) => client.once('close', resolve));
   await client.connect();

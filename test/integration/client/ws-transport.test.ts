@@ -130,7 +130,7 @@ describe('KalshiClient over ws (bare server)', () => {
     const c = client(server.url);
     await c.connect();
     const frames: Uint8Array[] = [];
-    c.on('frame', (data) => frames.push(data));
+    c.setFrameSink((data) => frames.push(data));
     const pings: number[] = [];
     c.on('ping', (e) => pings.push(e.at));
     const pongs: Buffer[] = [];
@@ -177,7 +177,7 @@ describe('KalshiClient over ws (bare server)', () => {
     const c = client(server.url);
     await c.connect();
     let count = 0;
-    c.on('frame', () => (count += 1));
+    c.setFrameSink(() => (count += 1));
     c.pause();
     server.sockets[0]?.send('{"type":"trade","sid":1,"seq":1,"msg":{}}');
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -207,7 +207,7 @@ async function buildPool(setup: PoolSetup): Promise<ReliabilityPool & { collect(
   return pool;
 }
 
-const CLIENT_EVENTS = ['frame', 'subscribed', 'close', 'ping', 'pong', 'subscriptionError', 'protocolError', 'error'] as const;
+const CLIENT_EVENTS = ['subscribed', 'close', 'ping', 'pong', 'subscriptionError', 'protocolError', 'error'] as const;
 
 /** After `stop()`: zero sockets at the server, zero timers on the pool clock, no listeners on any client. */
 export async function expectNoLeaks(pool: ReliabilityPool): Promise<void> {
@@ -221,6 +221,7 @@ export async function expectNoLeaks(pool: ReliabilityPool): Promise<void> {
   for (const client of pool.clients) {
     expect(client.state).toBe('closed');
     for (const event of CLIENT_EVENTS) expect(client.listenerCount(event)).toBe(0);
+    expect((client as { readonly frameSink?: unknown }).frameSink).toBeUndefined();
   }
 }
 

@@ -131,7 +131,7 @@ describe('KalshiClient commands (mock-socket)', () => {
   it('resolves add_markets on ok with sid + seq and also emits that reply as a frame', async () => {
     const { client, commands, send, waitForCommands } = await connected();
     const frames: { type: string | undefined; sid: number | undefined; seq: number | undefined }[] = [];
-    client.on('frame', (_data, _at, env: EnvelopeScan) => frames.push({ type: env.type, sid: env.sid, seq: env.seq }));
+    client.setFrameSink((_data, _at, env: EnvelopeScan) => frames.push({ type: env.type, sid: env.sid, seq: env.seq }));
     const add = client.updateSubscription(4, 'add_markets', ['A', 'B']);
     await waitForCommands(1);
     expect(commands[0]).toEqual({
@@ -147,7 +147,7 @@ describe('KalshiClient commands (mock-socket)', () => {
   it('resolves get_snapshot when the last requested snapshot carrying its id arrived', async () => {
     const { client, send, waitForCommands } = await connected();
     const seqs: (number | undefined)[] = [];
-    client.on('frame', (_d, _a, env) => seqs.push(env.seq));
+    client.setFrameSink((_d, _a, env) => seqs.push(env.seq));
     const snap = client.updateSubscription(1, 'get_snapshot', ['A', 'B']);
     await waitForCommands(1);
     let settled = false;
@@ -166,7 +166,7 @@ describe('KalshiClient commands (mock-socket)', () => {
     const subErrors: number[] = [];
     const frames: (number | undefined)[] = [];
     client.on('subscriptionError', (e) => subErrors.push(e.sid));
-    client.on('frame', (_d, _a, env) => frames.push(env.seq));
+    client.setFrameSink((_d, _a, env) => frames.push(env.seq));
     const del = client.updateSubscription(3, 'delete_markets', ['A']);
     await waitForCommands(1);
     send({ type: 'error', sid: 3, seq: 5, msg: { code: 10, msg: 'channel error' } });

@@ -35,7 +35,7 @@ describe('KalshiClient lifecycle (mock-socket)', () => {
       reasons.push(e.reason);
     });
     const frames: number[] = [];
-    mock.client.on('frame', (data) => frames.push(data.byteLength));
+    mock.client.setFrameSink((data) => frames.push(data.byteLength));
     mock.send('not json');
     mock.send('{"type":"orderbook_delta","sid":1,"seq":');
     mock.send(new Uint8Array([1, 2, 3]).buffer);

@@ -54,8 +54,7 @@ function reader(client: FakeClient): Reader {
   };
   const events = {
     emit(event: string, ...args: unknown[]): boolean {
-      if (event === 'frame') outcome = 'frame';
-      else if (event === 'protocolError') outcome = 'protocol';
+      if (event === 'protocolError') outcome = 'protocol';
       else if (event === 'subscribed') state.subscribed.push((args[0] as { sid: number }).sid);
       else if (event === 'subscriptionError') {
         const { error } = args[0] as { error: { classification: string; kalshiCode: number } };
@@ -74,6 +73,11 @@ function reader(client: FakeClient): Reader {
     { connectionId: client.connectionId },
     () => Date.now(),
   );
+  // Frames reach the manager through the fake's sink, which the manager set when it attached.
+  handler.sink = (data, receivedAt, scan) => {
+    outcome = 'frame';
+    client.frameSink?.(data, receivedAt, scan);
+  };
   return state;
 }
 

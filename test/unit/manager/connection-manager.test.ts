@@ -47,7 +47,7 @@ describe('start', () => {
     expect((error as PoolStartError).healthy).toBe(7);
     expect((error as PoolStartError).failures.map((f) => f.connectionId)).toEqual([7, 8]);
     expect(manager.state).toBe('stopped');
-    expect(fakes.clients.every((c) => c.state === 'closed' && c.listenerCount('frame') === 0)).toBe(true);
+    expect(fakes.clients.every((c) => c.state === 'closed' && c.frameSink === undefined)).toBe(true);
   });
 
   it('keeps retrying failed slots in the background after a successful start', async () => {
@@ -405,7 +405,7 @@ describe('reconnect', () => {
     expect(after.generation).toBe(2);
     expect(after.subscriptions()[0]!.markets.sort()).toEqual(markets);
     expect(events).toEqual(['disconnected:7', 'reconnecting:7', 'connected:7', 'reconnected:7']);
-    expect(before.listenerCount('frame')).toBe(0);
+    expect(before.frameSink).toBeUndefined();
     // sids and seqs restart: seq 1 on the new sid is not a duplicate or a gap
     after.data(obSid(after), 'orderbook_delta', {});
     await vi.waitFor(() => expect(manager.stats().messagesQueued).toBe(9));
@@ -540,7 +540,8 @@ describe('stop', () => {
       expect(vi.getTimerCount()).toBe(0);
       for (const client of fakes.clients) {
         expect(client.state).toBe('closed');
-        for (const event of ['frame', 'close', 'subscribed', 'subscriptionError', 'error', 'protocolError'] as const) expect(client.listenerCount(event)).toBe(0);
+        for (const event of ['close', 'subscribed', 'subscriptionError', 'error', 'protocolError'] as const) expect(client.listenerCount(event)).toBe(0);
+        expect(client.frameSink).toBeUndefined();
       }
       await manager.stop();
     } finally {

@@ -7,7 +7,7 @@ const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 function record(client: FakeClient): { type: string | undefined; sid: number | undefined; seq: number | undefined; text: string }[] {
   const frames: { type: string | undefined; sid: number | undefined; seq: number | undefined; text: string }[] = [];
-  client.on('frame', (data: Uint8Array, _at: number, scan: EnvelopeScan) => frames.push({ type: scan.type, sid: scan.sid, seq: scan.seq, text: decode(data) }));
+  client.setFrameSink((data: Uint8Array, _at: number, scan: EnvelopeScan) => frames.push({ type: scan.type, sid: scan.sid, seq: scan.seq, text: decode(data) }));
   return frames;
 }
 
@@ -17,7 +17,7 @@ describe('FakeClient', () => {
     await client.connect();
     const order: string[] = [];
     client.on('subscribed', (e) => order.push(`subscribed:${e.sid}:${e.channel}:${e.id}`));
-    client.on('frame', (_d: Uint8Array, _a: number, s: EnvelopeScan) => order.push(`${s.type}:${s.seq}`));
+    client.setFrameSink((_d: Uint8Array, _a: number, s: EnvelopeScan) => order.push(`${s.type}:${s.seq}`));
     const results = await client.subscribe(['orderbook_delta', 'trade'], ['A', 'B']);
     expect(results).toEqual([{ sid: 1, channel: 'orderbook_delta' }, { sid: 2, channel: 'trade' }]);
     expect(order).toEqual(['subscribed:1:orderbook_delta:1', 'orderbook_snapshot:1', 'orderbook_snapshot:2', 'subscribed:2:trade:1']);

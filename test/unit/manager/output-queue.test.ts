@@ -58,7 +58,12 @@ describe('OutputQueue: basics', () => {
     expect(settled).toBe(false);
     const m = msg(1, 1, 1);
     q.push(m);
-    await expect(pending).resolves.toEqual({ done: false, value: m });
+    const result = await pending;
+    expect([result.done, result.value]).toStrictEqual([false, m]);
+    // The message is its own result: no { done, value } object per message, nothing extra serialized.
+    expect(result).toBe(m);
+    expect(Object.keys(m)).not.toContain('done');
+    expect(JSON.parse(JSON.stringify({ ...m, data: undefined })) as object).not.toHaveProperty('value');
     expect(q.size).toBe(0);
   });
 
