@@ -41,6 +41,9 @@ import type { BatchOptions, IterateOptions } from './iterate-options';
 import type { Logger } from '../ports/logger';
 import { validTickerChanges } from '../internal/ticker';
 
+/** Largest batch the router pump takes from the queue at once. */
+const ROUTER_BATCH = 64;
+
 export type { ConnectionManager } from './manager-api';
 
 class PoolManager implements ConnectionManager {
@@ -333,17 +336,24 @@ class PoolManager implements ConnectionManager {
     if (this.#options.router !== undefined) throw new StateError('a router consumes the messages; iterating is not allowed');
   }
 
+  /**
+   * Pumps the queue into the router in batches of up to {@link ROUTER_BATCH}: one await per batch when
+   * `route` is synchronous, one per message only when it returns a promise (backpressure holds the rest
+   * of the batch, which is at most ROUTER_BATCH messages beyond the queue's own bound).
+   */
   async #runRouter(router: Router): Promise<void> {
-    const iterator = this.#queue.iterate();
+    const iterator = this.#queue.batches(ROUTER_BATCH);
     for (;;) {
       const next = await iterator.next();
       if (next.done === true) return;
-      try {
-        const pending = router.route(next.value);
-        if (pending !== undefined) await pending;
-      } catch (error) {
-        this.#options.logger.error({ err: error }, 'router.route failed');
-        this.#emit('error', { connectionId: next.value.connectionId, error: error instanceof Error ? error : new Error(String(error)), fatal: false });
+      for (const message of next.value) {
+        try {
+          const pending = router.route(message);
+          if (pending !== undefined) await pending;
+        } catch (error) {
+          this.#options.logger.error({ err: error }, 'router.route failed');
+          this.#emit('error', { connectionId: message.connectionId, error: error instanceof Error ? error : new Error(String(error)), fatal: false });
+        }
       }
     }
   }
