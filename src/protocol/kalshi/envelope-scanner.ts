@@ -1,6 +1,6 @@
 import { createEnvelopeScan } from './envelope';
 import type { EnvelopeScan, ScanFailure, ScanMode } from './envelope';
-import { knownTypeAt, knownTypeName } from './envelope-types';
+import { knownTypeAt, knownTypeEndingAt, knownTypeLength, knownTypeName } from './envelope-types';
 import {
   INVALID,
   TokenKind,
@@ -360,8 +360,11 @@ function readTail(
     let valueStart = j;
     let kind = -1; // -1: a string
     let escaped = false;
+    let known = -1;
     if (last === 0x22) {
-      valueStart = plainOpeningQuote(bytes, j, msgStart);
+      // A known type name (the usual string here) is matched backwards in one pass.
+      known = knownTypeEndingAt(bytes, j, msgStart);
+      valueStart = known >= 0 ? j - knownTypeLength(known) - 1 : plainOpeningQuote(bytes, j, msgStart);
       if (valueStart === NOT_PLAIN) {
         // Escapes inside: find the opener by backslash parity, then check the string forwards.
         valueStart = openingQuote(bytes, j, msgStart);
@@ -372,9 +375,15 @@ function readTail(
         return false;
       }
     } else {
-      while (valueStart > msgStart + 1 && isTokenByte(bytes[valueStart - 1]!)) valueStart--;
-      kind = classifyToken(bytes, valueStart, j + 1);
-      if (kind === TokenKind.invalid) return false;
+      valueStart = plainDigitsStart(bytes, j, msgStart);
+      if (valueStart >= 0) {
+        kind = TokenKind.plainInteger;
+      } else {
+        valueStart = j;
+        while (valueStart > msgStart + 1 && isTokenByte(bytes[valueStart - 1]!)) valueStart--;
+        kind = classifyToken(bytes, valueStart, j + 1);
+        if (kind === TokenKind.invalid) return false;
+      }
     }
     // Compact frames: the separators sit right next to the values, no whitespace call.
     let k = bytes[valueStart - 1] === 0x3a ? valueStart - 1 : skipWhitespaceBack(bytes, valueStart - 1, msgStart);
@@ -389,7 +398,7 @@ function readTail(
     if (key !== KEY_OTHER && (seen & (1 << key)) === 0) {
       seen |= 1 << key;
       if (key === KEY_TYPE) {
-        type = kind === -1 ? tailString(bytes, valueStart, j, escaped) : undefined;
+        type = kind !== -1 ? undefined : known >= 0 ? knownTypeName(known) : tailString(bytes, valueStart, j, escaped);
       } else {
         const value = kind === TokenKind.plainInteger || kind === TokenKind.number ? integerValue(bytes, valueStart, j + 1, kind) : undefined;
         if (key === KEY_ID) id = value;
@@ -402,6 +411,19 @@ function readTail(
     if (bytes[j - 1]! <= 0x20) j = skipWhitespaceBack(bytes, j - 1, msgStart);
     else j--;
   }
+}
+
+/**
+ * Start of a plain digit run ending at `end` (no sign, fraction or exponent; no leading zero) whose
+ * preceding byte is `:` or whitespace: every real id/sid/seq in the tail, classified in one backward
+ * pass. -1 for anything else (the caller then classifies the token in full).
+ */
+function plainDigitsStart(bytes: Uint8Array, end: number, floor: number): number {
+  let p = end;
+  while (p > floor && bytes[p]! >= 0x30 && bytes[p]! <= 0x39) p--;
+  if (p === end || (end - p > 1 && bytes[p + 1] === 0x30)) return -1;
+  const before = bytes[p];
+  return before === 0x3a || before === 0x20 || before === 0x0a || before === 0x0d || before === 0x09 ? p + 1 : -1;
 }
 
 /** Last offset at or before `j` (and above `floor`) that is not JSON whitespace; `floor` when none. */

@@ -39,6 +39,8 @@ const offsetOf = new Int32Array(names.length);
 const lengthOf = new Int32Array(names.length);
 const firstWith = new Int8Array(256).fill(-1);
 const nextWith = new Int8Array(names.length).fill(-1);
+const lastWith = new Int8Array(256).fill(-1);
+const nextEndingWith = new Int8Array(names.length).fill(-1);
 for (let k = names.length - 1, offset = packed.length; k >= 0; k--) {
   const name = names[k]!;
   offset -= name.length;
@@ -48,6 +50,9 @@ for (let k = names.length - 1, offset = packed.length; k >= 0; k--) {
   const first = name.charCodeAt(0);
   nextWith[k] = firstWith[first]!;
   firstWith[first] = k;
+  const last = name.charCodeAt(name.length - 1);
+  nextEndingWith[k] = lastWith[last]!;
+  lastWith[last] = k;
 }
 
 /**
@@ -66,6 +71,30 @@ export function knownTypeAt(bytes: Uint8Array, start: number, n: number): number
     if (j === end) return k;
   }
   return -1;
+}
+
+/**
+ * Index of the known name that `bytes` holds right before the closing quote at `close`, preceded by
+ * an opening quote above `floor` that no backslash precedes, or -1: the backward twin of
+ * {@link knownTypeAt}, for members read from the frame's end. On a match, the opening quote is at
+ * `close - lengthOf(k) - 1`.
+ */
+export function knownTypeEndingAt(bytes: Uint8Array, close: number, floor: number): number {
+  if (close - 1 <= floor) return -1;
+  for (let k = lastWith[bytes[close - 1]!]!; k >= 0; k = nextEndingWith[k]!) {
+    const open = close - lengthOf[k]! - 1;
+    if (open <= floor || bytes[open] !== 0x22 || bytes[open - 1] === 0x5c) continue;
+    const shift = offsetOf[k]! - open - 1;
+    let j = close - 2;
+    while (j > open && bytes[j] === packed[shift + j]) j--;
+    if (j === open) return k;
+  }
+  return -1;
+}
+
+/** Length in bytes of the known name `k`. */
+export function knownTypeLength(k: number): number {
+  return lengthOf[k]!;
 }
 
 /** The interned name of index `k` from {@link knownTypeAt}. */

@@ -168,6 +168,28 @@ describe('scanEnvelope on nasty frames', () => {
     expectEnvelopeModeSound(bytesOf(stray));
   });
 
+  it('reads types and integers from the tail exactly as the walk does', () => {
+    for (const text of [
+      '{"msg":{"x":1},"type":"ok"}',
+      '{"msg":{"x":1},"type":"notok"}',
+      '{"msg":{"x":1},"type":"x\\"ok"}',
+      '{"msg":{"x":1},"type":"\\ok"}',
+      '{"msg":{"x":1},"type":"orderbook_delta","seq":0}',
+      '{"msg":{"x":1},"type":"trade","seq":012}',
+      '{"msg":{"x":1},"type":"trade","seq": 12}',
+      '{"msg":{"x":1},"type":"trade","seq":-12}',
+      '{"msg":{"x":1},"type":"trade","seq":1.5,"sid":1e2}',
+      '{"msg":{"x":1},"type":"trade","seq":12345678901234567890}',
+      '{"msg":{"x":1},"sid":7,"type":"ticker","type":"trade"}',
+    ]) {
+      const bytes = bytesOf(text);
+      expect({ ...scanEnvelope(bytes) }, text).toStrictEqual({ ...scanEnvelope(bytes, undefined, 'strict') });
+      expectEnvelopeModeSound(bytes);
+    }
+    expect(scanEnvelope(bytesOf('{"msg":{"x":1},"type":"notok"}')).type).toBe('notok');
+    expect(scanEnvelope(bytesOf('{"msg":{"x":1},"type":"trade","seq":012}')).ok).toBe(false);
+  });
+
   it('walks msg whenever it is nested or the tail is unusual, and agrees', () => {
     // Nested bodies, composite or escaped members after msg, a second msg: the body is walked.
     for (const text of [
