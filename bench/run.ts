@@ -110,7 +110,10 @@ async function main(): Promise<void> {
     auth,
     source,
     simUnavailable,
-    clientFlags: args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`],
+    clientFlags: [
+      ...(args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`]),
+      ...(args.traceGc ? ['--trace-gc'] : []),
+    ],
     log,
   };
 

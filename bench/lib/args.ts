@@ -19,6 +19,8 @@ export interface BenchArgs {
   readonly pin: boolean;
   /** `--profile DIR`: run every client child with `--cpu-prof`, profiles written to DIR. */
   readonly profile: string | undefined;
+  /** `--trace-gc`: run every client child with `--trace-gc` (one line per collection, with its pause). */
+  readonly traceGc: boolean;
 }
 
 const USAGE = `usage: tsx bench/run.ts [--quick] [--json PATH] [--only NAME[,NAME]] [--rounds N] [--source firehose|sim] [--no-pin] [--profile DIR]
@@ -33,6 +35,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let source: BenchArgs['source'] = 'firehose';
   let pin = true;
   let profile: string | undefined;
+  let traceGc = false;
   const value = (i: number, flag: string): string => {
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--')) fail(`${flag} needs a value`);
@@ -73,6 +76,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--no-pin':
         pin = false;
         break;
+      case '--trace-gc':
+        traceGc = true;
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -82,7 +88,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         fail(`unknown flag ${flag}`);
     }
   }
-  return { quick, json, only, rounds: rounds ?? (quick ? 3 : 5), source, pin, profile };
+  return { quick, json, only, rounds: rounds ?? (quick ? 3 : 5), source, pin, profile, traceGc };
 }
 
 function fail(message: string): never {

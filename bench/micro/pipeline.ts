@@ -69,12 +69,13 @@ async function round(): Promise<number> {
     for (let c = 0; c < connections; c++) {
       const client = clients[c]!;
       const ring = rings[c]!;
+      const at = Date.now(); // one arrival time per read, as the real client stamps them
       const end = Math.min(perClient, k + burst);
       for (let j = k; j < end; j++) {
         const bytes = ring[j % ring.length]!;
         for (let at = seqEnd - 1, v = FIRST + j; v > 0; at--, v = Math.floor(v / 10)) bytes[at] = 0x30 + (v % 10);
         if (baseline) sink = bytes;
-        else client.inject(bytes, 1);
+        else client.inject(bytes, at);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
