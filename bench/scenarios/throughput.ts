@@ -63,6 +63,13 @@ async function trial(
   }
 }
 
+/** Rate targets of the SDK variants, as ratios to `raw` in the same run (issue #13). */
+const TARGETS: Partial<Record<TrialSpec['variant'], string>> = {
+  sdk: '0.80x raw',
+  'sdk-batches': '0.85x raw',
+  'sdk-noutf8': '1.0x raw',
+};
+
 /** The throughput scenario. */
 export const throughput: Scenario = {
   name: NAME,
@@ -108,8 +115,9 @@ export const throughput: Scenario = {
         }
         const base = { scenario: NAME, case: caseName, variant };
         const got = rates.get(variant)?.length ?? 0;
-        const partial = got < context.rounds ? { note: `partial: ${got}/${context.rounds} rounds` } : {};
-        rows.push(row({ ...base, metric: 'rate', unit: 'frames/s', ...partial }, rates.get(variant) ?? []));
+        const target = TARGETS[variant];
+        const note = got < context.rounds ? `partial: ${got}/${context.rounds} rounds` : target === undefined ? undefined : `target: >= ${target}`;
+        rows.push(row({ ...base, metric: 'rate', unit: 'frames/s', ...(note === undefined ? {} : { note }) }, rates.get(variant) ?? []));
         rows.push(row({ ...base, metric: 'cpu', unit: 'µs/frame' }, cpus.get(variant) ?? []));
         rows.push(row({ ...base, metric: 'server busy', unit: '%', note: 'near 100 % = server-bound' }, busy.get(variant) ?? []));
       }
