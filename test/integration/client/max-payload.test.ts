@@ -4,15 +4,14 @@
  * send (docs/security.md "Byte budgets"), and the simulator's own snapshots at full depth.
  */
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocketServer } from 'ws';
-import type { WebSocket as ServerSocket } from 'ws';
 import { ProtocolError, createKalshiClient, createKalshiSigner, kalshiClientDefaults } from 'kalshi-ws-pool';
 import type { Client, CloseInfo } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator } from 'kalshi-ws-pool/testing';
 import { stubSigner } from '../../unit/client/mock-kalshi';
+import { bareServer } from './bare-server';
+import type { BareServer } from './bare-server';
 
 const LIMIT = kalshiClientDefaults.maxPayload;
 const fixture = readFileSync(new URL('../../fixtures/kalshi-frames.jsonl', import.meta.url), 'utf8').split('\n').filter((l) => l !== '');
@@ -47,18 +46,10 @@ afterEach(async () => {
   closers = [];
 });
 
-async function bareServer(): Promise<{ url: string; socket: Promise<ServerSocket> }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => wss.once('listening', resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of wss.clients) s.terminate();
-        wss.close(() => resolve());
-      }),
-  );
-  const socket = new Promise<ServerSocket>((resolve) => wss.once('connection', resolve));
-  return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/trade-api/ws/v2`, socket };
+async function startServer(): Promise<BareServer> {
+  const started = await bareServer();
+  closers.push(started.close);
+  return started;
 }
 
 function track(c: Client): Client {
@@ -74,7 +65,7 @@ describe('default maxPayload (#19)', () => {
   });
 
   it('passes every fixture frame and the widest snapshot/ok shapes, and ends the link on LIMIT + 1 bytes with ProtocolError oversized', async () => {
-    const server = await bareServer();
+    const server = await startServer();
     const client = track(createKalshiClient({ url: server.url, signer: stubSigner(), connectionId: 9 }));
     const sizes: number[] = [];
     const errors: ProtocolError[] = [];

@@ -5,13 +5,13 @@
  * (`ws` sends 1007 and drops the socket; the close this side reports is an `error` close carrying ws's
  * invalid-UTF-8 error.)
  */
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocketServer } from 'ws';
 import type { WebSocket as ServerSocket } from 'ws';
 import { createKalshiClient, kalshiClientDefaults } from 'kalshi-ws-pool';
 import type { Client, CloseInfo, ProtocolError } from 'kalshi-ws-pool';
 import { stubSigner } from '../../unit/client/mock-kalshi';
+import { bareServer } from './bare-server';
+import type { BareServer } from './bare-server';
 
 let closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,18 +19,10 @@ afterEach(async () => {
   closers = [];
 });
 
-async function bareServer(): Promise<{ url: string; socket: Promise<ServerSocket> }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => wss.once('listening', resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of wss.clients) s.terminate();
-        wss.close(() => resolve());
-      }),
-  );
-  const socket = new Promise<ServerSocket>((resolve) => wss.once('connection', resolve));
-  return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/trade-api/ws/v2`, socket };
+async function startServer(): Promise<BareServer> {
+  const started = await bareServer();
+  closers.push(started.close);
+  return started;
 }
 
 /** A trade frame whose ticker holds 0xff, never valid in UTF-8. */
@@ -48,7 +40,7 @@ async function connected(skipUTF8Validation: boolean | undefined): Promise<{
   errors: ProtocolError[];
   closed: Promise<CloseInfo>;
 }> {
-  const server = await bareServer();
+  const server = await startServer();
   const options = skipUTF8Validation === undefined ? {} : { skipUTF8Validation };
   const client = createKalshiClient({ url: server.url, signer: stubSigner(), ...options });
   closers.push(async () => client.terminate());
