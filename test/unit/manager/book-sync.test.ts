@@ -549,7 +549,7 @@ describe('BookSync: rejections', () => {
     ]);
   });
 
-  it('a rejected removal that keeps timing out is retried, then the connection is recycled', async () => {
+  it('a removal that keeps timing out is retried three times, then the connection is recycled', async () => {
     const { host, client, clock, events, logger, want } = setup(10);
     await want('A');
     const timeout = new CommandTimeoutError('update_subscription', 2, 5_000);
