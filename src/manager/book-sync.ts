@@ -247,8 +247,13 @@ export class BookSync {
       if (reaction.kind === 'resubscribe') {
         book.failed(command, 'retry');
         const sid = error.sid ?? book.sid;
-        if (sid !== undefined) this.host.resubscribe(sid, code);
-        return true;
+        if (sid !== undefined) {
+          this.host.resubscribe(sid, code);
+          return true;
+        }
+        // The subscribe itself was refused, so there is no sid to retire: send it again, but after the
+        // command backoff, so a server that keeps refusing cannot spin this loop on the shared limiter.
+        return this.runner.backOff(conn, ++this.#failures);
       }
       if (isAdd && command.tickers.length > 1) {
         // Likely one bad market (e.g. 11): halve until it is alone, so only it is dropped.

@@ -640,6 +640,22 @@ describe('BookSync: rejections', () => {
     expect(fresh.host.book.held).toBe(1);
   });
 
+  it('a subscribe that keeps being refused before any sid exists is retried on the growing command backoff', async () => {
+    const { host, client, clock, want } = setup(10);
+    let refusals = 4;
+    client.reply = (c) => {
+      if (c.cmd === 'subscribe' && refusals-- > 0) throw rejection(7);
+    };
+    await want('X');
+    expect(client.batches('subscribe')).toEqual([['X'], ['X'], ['X'], ['X'], ['X']]);
+    expect(host.resubscribed).toEqual([]);
+    expect(host.book.held).toBe(1);
+    // One wait per refusal, each at least as long as the one before (jitter aside, the backoff doubles).
+    expect(clock.delays).toHaveLength(4);
+    expect(clock.delays.every((ms) => ms > 0)).toBe(true);
+    expect(clock.delays[3]!).toBeGreaterThan(clock.delays[0]!);
+  });
+
   it('error 26 on one market leaves the loop running: removals still pending are sent', async () => {
     const { host, client, full, want } = setup(10);
     await want('A');
