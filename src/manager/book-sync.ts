@@ -4,7 +4,7 @@
  * (26: slot full, 27/18: back off, 10/25/7: resubscribe, others: bounded retries).
  * @internal
  */
-import { CommandRejectedError, CommandTimeoutError } from '../errors';
+import { CommandRejectedError, CommandTimeoutError, ProtocolError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { ROLE_TABLE } from './roles';
@@ -163,7 +163,15 @@ export class BookSync {
         snapshotsBefore = this.host.snapshots.received;
         if (command.action === 'subscribe') {
           const results = await client.subscribe(ORDERBOOK, command.tickers, { signal });
-          return results[0]?.sid;
+          const granted = results[0]?.sid;
+          // The Client port promises one result per channel; a client that breaks it fails the command
+          // (retried, then reported) instead of leaving the book waiting for a sid that never comes.
+          if (granted === undefined) {
+            throw new ProtocolError('malformed-reply', 'subscribe to orderbook_delta returned no result (a Client returns one per channel)', {
+              connectionId: this.host.connectionId,
+            });
+          }
+          return granted;
         }
         const sid = book.sid;
         if (sid === undefined) return NO_SID;

@@ -656,6 +656,22 @@ describe('BookSync: rejections', () => {
     expect(clock.delays[3]!).toBeGreaterThan(clock.delays[0]!);
   });
 
+  it('a client whose subscribe returns no result fails the command: retried, then reported, never stuck', async () => {
+    const { host, client, events, rejected, want } = setup(10);
+    client.noSubscribeResult = true;
+    await want('X');
+    expect(client.batches('subscribe')).toEqual([['X'], ['X'], ['X'], ['X']]); // three retries, then dropped
+    expect(rejected).toEqual([['X']]);
+    const errors = events.of('error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.error).toMatchObject({ code: 'KWP_PROTOCOL', reason: 'malformed-reply' });
+    // The loop is free: a later market is sent as soon as the client keeps its contract again.
+    client.noSubscribeResult = false;
+    await want('Y');
+    expect(client.batches('subscribe').at(-1)).toEqual(['Y']);
+    expect(host.book.held).toBe(1);
+  });
+
   it('error 26 on one market leaves the loop running: removals still pending are sent', async () => {
     const { host, client, full, want } = setup(10);
     await want('A');

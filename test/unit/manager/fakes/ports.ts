@@ -226,6 +226,8 @@ export class ScriptedClient implements CommandClient {
   readonly sent: SentCommand[] = [];
   nextSid = 1;
   reply: (command: SentCommand) => void | Promise<void> = () => undefined;
+  /** Breaks the port's contract: subscribe resolves with no result. */
+  noSubscribeResult = false;
 
   /** The ticker lists of the sent commands, optionally of one command or update action. */
   batches(kind?: string): (readonly string[])[] {
@@ -234,6 +236,7 @@ export class ScriptedClient implements CommandClient {
 
   async subscribe(channels: readonly ChannelName[], marketTickers: readonly string[] = [], _options?: SubscribeOptions): Promise<SubscribeResult[]> {
     await this.#send({ cmd: 'subscribe', tickers: marketTickers });
+    if (this.noSubscribeResult) return [];
     return [{ sid: this.nextSid++, channel: channels[0]! }];
   }
 
