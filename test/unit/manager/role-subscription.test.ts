@@ -7,27 +7,42 @@ import { RoleSubscription } from '../../../src/manager/role-subscription';
 import type { RoleCommands, RoleHost, RoleSubscriptionPorts } from '../../../src/manager/role-subscription';
 import type { CommandClient } from '../../../src/manager/timed-commands';
 
-/** What the fake runner does with the next command: send it and answer ok (a subscribe gets `sid`), or end it another way. */
-type Step = { readonly sid: number } | { readonly kind: 'failed' | 'paused' | 'ended' };
+/**
+ * What the fake runner does with the next command: send it and answer ok (a subscribe gets `sid`, or no
+ * result at all with `sid: undefined`), or end it another way.
+ */
+type Step = { readonly sid: number | undefined } | { readonly kind: 'failed' | 'paused' | 'ended' };
+
+/** Knobs of the fake: what `backOff` answers, and a hook run while a command is out (before its reply). */
+interface Knobs {
+  backOffResult?: () => boolean;
+  duringSend?: () => void;
+}
 
 /**
  * A small fake of the command runner and the pool: each `run` sends through a client that records the
  * command, then answers with the next scripted step. No sockets, no timers.
  */
-function setup(steps: Step[], adopted: (sid: number) => boolean = () => true) {
+function setup(steps: Step[], adopted: (sid: number) => boolean = () => true, knobs: Knobs = {}) {
   const sent: string[] = [];
+  const messages: string[] = [];
+  const signals: (AbortSignal | undefined)[] = [];
   const backOffs: number[] = [];
   const warnings: unknown[] = [];
   const errors: unknown[] = [];
   let live = true;
   let step: Step | undefined;
   const client = {
-    subscribe: (channels: readonly string[]) => {
-      sent.push(`subscribe ${channels.join(',')}`);
-      return Promise.resolve([{ sid: (step as { sid: number }).sid, channel: channels[0] }]);
+    subscribe: (channels: readonly string[], markets: readonly string[] | undefined, options?: { signal?: AbortSignal }) => {
+      sent.push(`subscribe ${channels.join(',')}${markets === undefined ? '' : ` markets ${markets.join(',')}`}`);
+      signals.push(options?.signal);
+      knobs.duringSend?.();
+      const sid = (step as { sid: number | undefined }).sid;
+      return Promise.resolve(sid === undefined ? [] : [{ sid, channel: channels[0] }]);
     },
-    unsubscribe: (sids: readonly number[]) => {
+    unsubscribe: (sids: readonly number[], options?: { signal?: AbortSignal }) => {
       sent.push(`unsubscribe ${sids.join(',')}`);
+      signals.push(options?.signal);
       return Promise.resolve({});
     },
   } as unknown as CommandClient;
@@ -46,17 +61,24 @@ function setup(steps: Step[], adopted: (sid: number) => boolean = () => true) {
     },
     backOff: (_conn, failures) => {
       backOffs.push(failures);
-      return Promise.resolve(live);
+      return Promise.resolve(knobs.backOffResult === undefined ? live : knobs.backOffResult());
     },
   };
   const emit: EmitEvent = (event, payload) => {
     if (event === 'error') errors.push(payload);
   };
-  const ports: RoleSubscriptionPorts = { logger: { warn: (fields) => void warnings.push(fields) }, emit };
+  const warn = (fields: unknown, message: string): void => {
+    warnings.push(fields);
+    messages.push(message);
+  };
+  const ports: RoleSubscriptionPorts = { logger: { warn }, emit };
   const host: RoleHost = { isLive: () => live, adopted };
   const subscription = new RoleSubscription(3, 'trade', host, ports, runner);
   const conn: LiveConnection = { client, generation: 1, signal: new AbortController().signal };
-  return { subscription, conn, sent, backOffs, warnings, errors };
+  const end = (): void => {
+    live = false;
+  };
+  return { subscription, conn, sent, backOffs, warnings, messages, errors, signals, end };
 }
 
 describe('RoleSubscription (fake runner)', () => {
@@ -117,5 +139,70 @@ describe('RoleSubscription (fake runner)', () => {
     expect(t.sent).toEqual(['subscribe trade', 'unsubscribe 1', 'subscribe trade']);
     expect(t.subscription.sid).toBe(2);
   });
-});
 
+  it('passes the connection signal to every command it sends', async () => {
+    const t = setup([{ sid: 1 }, { sid: 0 }, { sid: 2 }]);
+    await t.subscription.subscribe(t.conn);
+    t.subscription.lost(1, t.conn);
+    await vi.waitFor(() => expect(t.subscription.sid).toBe(2));
+    expect(t.sent).toEqual(['subscribe trade', 'unsubscribe 1', 'subscribe trade']);
+    expect(t.signals).toEqual([t.conn.signal, t.conn.signal, t.conn.signal]);
+  });
+
+  it('logs each failure with its message and error', async () => {
+    const t = setup([{ kind: 'failed' }, { sid: 2 }]);
+    await t.subscription.subscribe(t.conn);
+    expect(t.messages).toEqual(['role subscribe failed; retrying']);
+    expect(t.warnings).toEqual([{ connectionId: 3, channel: 'trade', err: new Error('rejected') }]);
+  });
+
+  it('a subscribe reply without a result holds nothing and subscribes again', async () => {
+    const t = setup([{ sid: undefined }, { sid: 8 }]);
+    await t.subscription.subscribe(t.conn);
+    expect(t.sent).toEqual(['subscribe trade', 'subscribe trade']);
+    expect(t.subscription.sid).toBe(8);
+    expect(t.backOffs).toEqual([]);
+  });
+
+  it('a reply that settles after its generation ended is not held', async () => {
+    const knobs: Knobs = {};
+    const t = setup([{ sid: 5 }, { sid: 6 }], () => true, knobs);
+    knobs.duringSend = () => t.end();
+    await t.subscription.subscribe(t.conn);
+    expect(t.sent).toEqual(['subscribe trade']);
+    expect(t.subscription.sid).toBeUndefined();
+  });
+
+  it('an unsubscribe that ends without a reply stops the run, even before the slot sees the generation close', async () => {
+    const t = setup([{ sid: 1 }, { kind: 'ended' }, { sid: 2 }]);
+    await t.subscription.subscribe(t.conn);
+    t.subscription.lost(1, t.conn);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(t.sent).toEqual(['subscribe trade']);
+    expect(t.subscription.sid).toBeUndefined();
+    // The run is over: a new subscribe() runs (it would return at once while the old run was still going).
+    await t.subscription.subscribe(t.conn);
+    expect(t.sent).toEqual(['subscribe trade', 'subscribe trade']);
+    expect(t.subscription.sid).toBe(2);
+  });
+
+  it('a backoff cut short stops the run, even before the slot sees the generation close', async () => {
+    const t = setup([{ kind: 'failed' }, { sid: 2 }], () => true, { backOffResult: () => false });
+    await t.subscription.subscribe(t.conn);
+    expect(t.backOffs).toEqual([1]);
+    expect(t.sent).toEqual(['subscribe (failed)']);
+    expect(t.subscription.sid).toBeUndefined();
+  });
+
+  it('a backoff that throws ends the run quietly and lets the next one start', async () => {
+    const t = setup([{ kind: 'failed' }, { sid: 4 }], () => true, {
+      backOffResult: () => {
+        throw new Error('aborted');
+      },
+    });
+    await expect(t.subscription.subscribe(t.conn)).resolves.toBeUndefined();
+    expect(t.subscription.sid).toBeUndefined();
+    await t.subscription.subscribe(t.conn);
+    expect(t.subscription.sid).toBe(4);
+  });
+});

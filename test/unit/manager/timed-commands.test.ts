@@ -80,4 +80,23 @@ describe('TimedCommands (through its port)', () => {
     expect(counters.commandsFailed).toBe(commandEvents.filter((e) => e.outcome !== 'ok').length);
     expect(counters.commandsFailed).toBe(4);
   });
+
+  it('a clock that steps back during a command reports a round trip of 0, never a negative duration', async () => {
+    const { counters, events, client } = setup();
+    let now = 1_000;
+    const clock = { now: () => now };
+    const timed = new TimedCommands(client, 7, 'orderbook', { clock, counters, logger: recordingLogger(), emit: events.emit });
+    let release!: () => void;
+    client.reply = () => new Promise<void>((resolve) => (release = resolve));
+    const pending = timed.listSubscriptions();
+    now = 400; // a wall clock corrected backwards while the command was out
+    release();
+    await pending;
+    now = 500;
+    const forward = timed.unsubscribe([1]);
+    now = 530;
+    release();
+    await forward;
+    expect(events.of('command').map((e) => e.durationMs)).toEqual([0, 30]);
+  });
 });
