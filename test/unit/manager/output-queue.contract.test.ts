@@ -11,29 +11,13 @@ import type { RawMessage } from 'kalshi-ws-pool';
 import { OutputQueue } from '../../../src/manager/output-queue';
 import type { OutputQueueOptions } from '../../../src/manager/output-queue';
 import { PoolMessage } from '../../../src/manager/pool-message';
+import { countedSignal } from './fakes/counted-signal';
 
 const msg = (seq: number, size = 2, sid = 1): PoolMessage =>
   new PoolMessage(new Uint8Array(size), 1, 0, 'orderbook_delta', sid, seq, false, 0);
 
 const queue = (options: Partial<OutputQueueOptions> = {}): OutputQueue =>
   new OutputQueue({ capacity: 10, lowWaterMark: 5, policy: 'pause', ...options });
-
-/** Counts the abort listeners a signal holds (added minus removed). */
-function countedSignal(): { readonly signal: AbortSignal; readonly listeners: () => number } {
-  const signal = new AbortController().signal;
-  let listeners = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    listeners++;
-    add(...args);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    listeners--;
-    remove(...args);
-  }) as typeof signal.removeEventListener;
-  return { signal, listeners: () => listeners };
-}
 
 describe('OutputQueue: validation messages', () => {
   it('names the option, the allowed range and the value given', () => {

@@ -4,6 +4,7 @@ import { createFakeClientFactory } from 'kalshi-ws-pool/testing';
 import type { RawMessage } from 'kalshi-ws-pool';
 import { OutputQueue } from '../../../src/manager/output-queue';
 import type { OutputQueueOptions } from '../../../src/manager/output-queue';
+import { countedSignal } from './fakes/counted-signal';
 import { PoolMessage } from '../../../src/manager/pool-message';
 
 const bytes = new Uint8Array([123, 125]);
@@ -524,26 +525,16 @@ describe('OutputQueue: AbortSignal on iteration (#14)', () => {
 
   it('removes its abort listener when the loop ends another way (no leak)', async () => {
     const q = budgetQueue({});
-    const controller = new AbortController();
-    let listeners = 0;
-    const signal = controller.signal;
-    const add = signal.addEventListener.bind(signal);
-    const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      listeners++;
-      add(...args);
-    }) as typeof signal.addEventListener;
-    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    }) as typeof signal.removeEventListener;
+    const counted = countedSignal();
+    const signal = counted.signal;
+    const listeners = counted.listeners;
     const it = q.iterate(signal);
-    expect(listeners).toBe(1);
+    expect(listeners()).toBe(1);
     await it.return?.();
-    expect(listeners).toBe(0);
+    expect(listeners()).toBe(0);
     const again = q.iterate(signal);
     q.end();
     await expect(again.next()).resolves.toMatchObject({ done: true });
-    expect(listeners).toBe(0);
+    expect(listeners()).toBe(0);
   });
 });
