@@ -3,6 +3,7 @@
  * the URL and the first accepted socket, and `close` terminates every socket and the server.
  */
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { WebSocket as ServerSocket } from 'ws';
 
@@ -29,5 +30,31 @@ export async function bareServer(): Promise<BareServer> {
         for (const s of wss.clients) s.terminate();
         wss.close(() => resolve());
       }),
+  };
+}
+
+/** Cleanups of one test file, run after each test: servers it started and whatever else it registered. */
+export interface TestCleanup {
+  /** Starts a {@link BareServer} that is closed after the test. */
+  startServer(): Promise<BareServer>;
+  /** Runs `close` after the test. */
+  onCleanup(close: () => unknown): void;
+}
+
+/** Registers an `afterEach` that runs every cleanup of the finished test; call once per file. */
+export function cleanupAfterEach(): TestCleanup {
+  let closers: (() => unknown)[] = [];
+  afterEach(async () => {
+    const now = closers;
+    closers = [];
+    await Promise.all(now.map((close) => close()));
+  });
+  return {
+    async startServer() {
+      const started = await bareServer();
+      closers.push(started.close);
+      return started;
+    },
+    onCleanup: (close) => void closers.push(close),
   };
 }

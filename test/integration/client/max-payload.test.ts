@@ -4,14 +4,13 @@
  * send (docs/security.md "Byte budgets"), and the simulator's own snapshots at full depth.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ProtocolError, createKalshiClient, createKalshiSigner, kalshiClientDefaults } from 'kalshi-ws-pool';
 import type { Client, CloseInfo } from 'kalshi-ws-pool';
 import { startSimulator } from 'kalshi-ws-pool/testing';
 import type { Simulator } from 'kalshi-ws-pool/testing';
 import { stubSigner } from '../../unit/client/mock-kalshi';
-import { bareServer } from './bare-server';
-import type { BareServer } from './bare-server';
+import { cleanupAfterEach } from './bare-server';
 
 const LIMIT = kalshiClientDefaults.maxPayload;
 const fixture = readFileSync(new URL('../../fixtures/kalshi-frames.jsonl', import.meta.url), 'utf8').split('\n').filter((l) => l !== '');
@@ -40,20 +39,10 @@ function frameOf(bytes: number): string {
   return start + 'x'.repeat(bytes - start.length - end.length) + end;
 }
 
-let closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()));
-  closers = [];
-});
-
-async function startServer(): Promise<BareServer> {
-  const started = await bareServer();
-  closers.push(started.close);
-  return started;
-}
+const { startServer, onCleanup } = cleanupAfterEach();
 
 function track(c: Client): Client {
-  closers.push(async () => c.terminate());
+  onCleanup(() => c.terminate());
   return c;
 }
 
@@ -98,7 +87,7 @@ describe('default maxPayload (#19)', () => {
       seed: 7,
       traffic: { orderbookDeltasPerSecond: 20_000 },
     });
-    closers.push(() => sim.close());
+    onCleanup(() => sim.close());
     const credentials = sim.credentials!;
     const client = track(
       createKalshiClient({ url: sim.url, signer: createKalshiSigner({ keyId: credentials.keyId, privateKey: credentials.privateKeyPem }) }),

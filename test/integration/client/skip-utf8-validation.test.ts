@@ -5,25 +5,14 @@
  * (`ws` sends 1007 and drops the socket; the close this side reports is an `error` close carrying ws's
  * invalid-UTF-8 error.)
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
 import { createKalshiClient, kalshiClientDefaults } from 'kalshi-ws-pool';
 import type { Client, CloseInfo, ProtocolError } from 'kalshi-ws-pool';
 import { stubSigner } from '../../unit/client/mock-kalshi';
-import { bareServer } from './bare-server';
-import type { BareServer } from './bare-server';
+import { cleanupAfterEach } from './bare-server';
 
-let closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c()));
-  closers = [];
-});
-
-async function startServer(): Promise<BareServer> {
-  const started = await bareServer();
-  closers.push(started.close);
-  return started;
-}
+const { startServer, onCleanup } = cleanupAfterEach();
 
 /** A trade frame whose ticker holds 0xff, never valid in UTF-8. */
 const invalidUtf8 = Buffer.concat([
@@ -43,7 +32,7 @@ async function connected(skipUTF8Validation: boolean | undefined): Promise<{
   const server = await startServer();
   const options = skipUTF8Validation === undefined ? {} : { skipUTF8Validation };
   const client = createKalshiClient({ url: server.url, signer: stubSigner(), ...options });
-  closers.push(async () => client.terminate());
+  onCleanup(() => client.terminate());
   const frames: Buffer[] = [];
   const errors: ProtocolError[] = [];
   client.setFrameSink((data) => frames.push(Buffer.from(data)));
