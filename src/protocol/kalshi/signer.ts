@@ -136,7 +136,9 @@ export function createKalshiSigner(options: KalshiSignerOptions): KalshiSigner {
   const { keyId, clock } = options as { keyId?: unknown; clock?: unknown };
   checkKeyId(keyId);
   const id: string = keyId;
-  if (clock !== undefined && (typeof clock !== 'object' || clock === null || typeof (clock as SignerClock).now !== 'function')) {
+  // A function with a now() method is a clock too: `Date` itself, the documented default, is one.
+  const clockLike = (typeof clock === 'object' && clock !== null) || typeof clock === 'function';
+  if (clock !== undefined && (!clockLike || typeof (clock as SignerClock).now !== 'function')) {
     throw new ConfigError('clock', 'must be an object with a now() method');
   }
   const time: SignerClock = (clock as SignerClock | undefined) ?? Date;
