@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyReply, scanEnvelope, toRejectedError } from 'kalshi-ws-pool/protocol';
+import { classifyReply, createEnvelopeScan, scanEnvelope, toRejectedError } from 'kalshi-ws-pool/protocol';
 import type { ErrorReply, Reply } from 'kalshi-ws-pool/protocol';
 
 const encoder = new TextEncoder();
@@ -44,6 +44,15 @@ describe('classifyReply: malformed replies say why', () => {
     expect(classify('{"id":3,"type":"ok","msg":[{"sid":1,"channel":"ticker"},null]}')).toEqual(bad);
     expect(classify('{"id":3,"type":"ok","msg":[{"sid":0,"channel":"ticker"}]}')).toEqual(bad);
     expect(classify('{"id":3,"type":"ok","msg":{"subscriptions":[7]}}')).toEqual(bad);
+  });
+});
+
+describe('classifyReply: failed scans', () => {
+  it('returns undefined for a failed scan, whatever fields it still holds', () => {
+    const bytes = encoder.encode('{"id":1,"type":"ok"}');
+    const scan = { ...scanEnvelope(bytes, createEnvelopeScan()), ok: false, failure: 'invalid' as const };
+    expect(scan.type).toBe('ok');
+    expect(classifyReply(bytes, scan)).toBeUndefined();
   });
 });
 

@@ -254,6 +254,9 @@ describe('verifyKalshiSignature', () => {
   it('answers false, without throwing, for a key of the wrong kind', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
     expect(verifyKalshiSignature(ec, base, 'GET', '/x')).toBe(false);
+    // Node's verify() throws for an Ed25519 key with a digest: still a plain false.
+    const ed = generateKeyPairSync('ed25519').publicKey;
+    expect(verifyKalshiSignature(ed, base, 'GET', '/x')).toBe(false);
   });
 
   it('throws a ConfigError, with the cause chained, for a key that is not a public key', () => {
