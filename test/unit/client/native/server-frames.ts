@@ -44,3 +44,45 @@ export function closeBody(code: number, reason = ''): Buffer {
   body.write(reason, 2);
   return body;
 }
+
+/** One client-to-server frame, unmasked (a tiny independent decoder for the tests). */
+export interface ClientFrame {
+  readonly fin: boolean;
+  readonly opcode: number;
+  readonly masked: boolean;
+  readonly payload: Buffer;
+}
+
+/**
+ * Decodes the whole frames at the head of `bytes`; returns them and the bytes left over (a partial frame).
+ */
+export function decodeClientFrames(bytes: Buffer): { frames: ClientFrame[]; rest: Buffer } {
+  const frames: ClientFrame[] = [];
+  let at = 0;
+  for (;;) {
+    if (bytes.length - at < 2) break;
+    const b0 = bytes[at]!;
+    const b1 = bytes[at + 1]!;
+    let length = b1 & 0x7f;
+    let head = 2;
+    if (length === 126) {
+      if (bytes.length - at < 4) break;
+      length = bytes.readUInt16BE(at + 2);
+      head = 4;
+    } else if (length === 127) {
+      if (bytes.length - at < 10) break;
+      length = Number(bytes.readBigUInt64BE(at + 2));
+      head = 10;
+    }
+    const masked = (b1 & 0x80) !== 0;
+    const maskBytes = masked ? 4 : 0;
+    if (bytes.length - at < head + maskBytes + length) break;
+    const mask = bytes.subarray(at + head, at + head + maskBytes);
+    const start = at + head + maskBytes;
+    const payload = Buffer.alloc(length);
+    for (let i = 0; i < length; i++) payload[i] = bytes[start + i]! ^ (masked ? mask[i % 4]! : 0);
+    frames.push({ fin: (b0 & 0x80) !== 0, opcode: b0 & 0x0f, masked, payload });
+    at = start + length;
+  }
+  return { frames, rest: bytes.subarray(at) };
+}
