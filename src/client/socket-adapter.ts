@@ -19,7 +19,7 @@ export interface SocketSink {
   close(code: number, reason: string): void;
 }
 
-/** The few socket operations the client uses, over `ws` or a browser-style WebSocket. */
+/** The few socket operations the client uses, over `ws`, the native transport or a browser-style WebSocket. */
 export interface SocketAdapter {
   /** Whether handshake headers were sent (false for browser-style sockets). */
   readonly signed: boolean;
