@@ -131,8 +131,8 @@ export class FrameReader {
     }
     const b0 = buf[offset]!;
     const b1 = buf[offset + 1]!;
-    // Fast path: a final, unmasked text frame under 126 bytes, outside a fragmented message.
-    if (b0 === 0x81 && b1 < 126 && this.#fragmentOpcode === 0) {
+    // Fast path: a final, unmasked text frame under 126 bytes and within maxPayload, outside a fragmented message.
+    if (b0 === 0x81 && b1 < 126 && b1 <= this.#maxPayload && this.#fragmentOpcode === 0) {
       const total = 2 + b1;
       if (available < total) {
         this.#need = total;

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Clock } from '../../ports/clock';
 import type { DialOptions, SocketAdapter, SocketSink } from '../socket-adapter';
 import type { FrameReaderEvents } from './frame-reader';
 import { FrameReader } from './frame-reader';
@@ -28,7 +29,8 @@ export class NativeSocket implements SocketAdapter {
   // True private fields (#): until the dial ends the handshake closure holds the signed request, and
   // nothing reachable from a public object (util.inspect, even with showHidden) may lead to it.
   readonly #sink: SocketSink;
-  readonly #options: DialOptions;
+  readonly #clock: Clock;
+  readonly #closeTimeoutMs: number;
   readonly #reader: FrameReader;
   #phase: Phase = 'connecting';
   #handshake: Handshake | undefined;
@@ -42,7 +44,9 @@ export class NativeSocket implements SocketAdapter {
 
   constructor(options: DialOptions, sink: SocketSink) {
     this.#sink = sink;
-    this.#options = options;
+    // Only what is needed later is kept: the signed headers go to the handshake and nowhere else.
+    this.#clock = options.clock;
+    this.#closeTimeoutMs = options.closeTimeoutMs;
     const url = new URL(options.url); // may throw: the client reports a dial failure
     this.#reader = new FrameReader(
       { maxPayload: options.maxPayload, skipUTF8Validation: options.skipUTF8Validation },
@@ -203,11 +207,10 @@ export class NativeSocket implements SocketAdapter {
     socket.end();
     socket.resume();
     if (this.#lingerTimer === undefined) {
-      const { clock, closeTimeoutMs } = this.#options;
-      this.#lingerTimer = clock.setTimeout(() => {
+      this.#lingerTimer = this.#clock.setTimeout(() => {
         this.#lingerTimer = undefined;
         socket.destroy();
-      }, closeTimeoutMs);
+      }, this.#closeTimeoutMs);
     }
   }
 
@@ -218,7 +221,7 @@ export class NativeSocket implements SocketAdapter {
     this.#reader.stop();
     this.#handshake?.abort();
     this.#handshake = undefined;
-    if (this.#lingerTimer !== undefined) this.#options.clock.clearTimeout(this.#lingerTimer);
+    if (this.#lingerTimer !== undefined) this.#clock.clearTimeout(this.#lingerTimer);
     this.#lingerTimer = undefined;
     const socket = this.#socket;
     if (socket !== undefined) {

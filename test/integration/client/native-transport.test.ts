@@ -5,6 +5,8 @@
  * close code the server receives) must be the same.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
@@ -355,6 +357,54 @@ describe('native transport: RFC 6455 violations from a hand-written server', () 
     expect(headers['sec-websocket-extensions']).toBeUndefined();
     expect(inspect(c, { showHidden: true, depth: 20 })).not.toContain(secret);
     await c.close();
+  });
+});
+
+describe('native transport: dial failures', () => {
+  it('nothing listening: a retryable ConnectError, as over ws', async () => {
+    const server = await startServer();
+    await server.close();
+    const errors = new Map<ClientTransport, ConnectError>();
+    for (const transport of transports) {
+      const c = client(server.url, { transport });
+      errors.set(transport, (await c.connect().catch((e: unknown) => e)) as ConnectError);
+      await vi.waitFor(() => expect(resources(c)).toEqual({ timers: 0, socketListeners: 0 }));
+    }
+    expect(errors.get('native')).toBeInstanceOf(ConnectError);
+    expect(errors.get('native')).toMatchObject({ code: 'KWP_CONNECT', retryable: true });
+    expect(errors.get('native')!.message).toBe(errors.get('ws')!.message);
+  });
+
+  it('a server that never answers the upgrade: the dial times out and nothing is left open', async () => {
+    const server = createServer();
+    const sockets = new Set<Socket>();
+    server.on('upgrade', (_req, socket: Socket) => sockets.add(socket)); // hold the request, never answer
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }));
+    const c = client(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/trade-api/ws/v2`, { dialTimeoutMs: 150 });
+    const error = await c.connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(error).toMatchObject({ retryable: true, cause: { code: 'ETIMEDOUT' } });
+    await vi.waitFor(() => expect(resources(c)).toEqual({ timers: 0, socketListeners: 0 }));
+    // The request was aborted: the server sees its socket closed.
+    await vi.waitFor(() => expect([...sockets].every((s) => s.destroyed || s.readableEnded)).toBe(true));
+  });
+
+  it('a redirect is not followed: a non-retryable ConnectError with the status', async () => {
+    const server = createServer((_req, res) => res.writeHead(302, { Location: 'ws://127.0.0.1:1/elsewhere' }).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }));
+    const c = client(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/trade-api/ws/v2`);
+    const error = await c.connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(error).toMatchObject({ status: 302, retryable: false });
+    await vi.waitFor(() => expect(resources(c)).toEqual({ timers: 0, socketListeners: 0 }));
   });
 });
 

@@ -233,6 +233,13 @@ describe('FrameReader: protocol violations', () => {
     expect(r.reader.done).toBe(true);
   });
 
+  it('applies a maxPayload under 126 bytes to short frames too', () => {
+    expect(read(serverFrame(0x1, 'z'.repeat(11)), [], { maxPayload: 10 })).toEqual([
+      expect.objectContaining({ kind: 'violation', code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', closeCode: 1009 }),
+    ]);
+    expect(read(serverFrame(0x1, 'z'.repeat(10)), [], { maxPayload: 10 })).toEqual([text('z'.repeat(10))]);
+  });
+
   it('admits a message of exactly maxPayload bytes', () => {
     expect(read(serverFrame(0x1, 'z'.repeat(1000)), [], { maxPayload: 1000 })).toEqual([text('z'.repeat(1000))]);
   });
