@@ -19,7 +19,14 @@ export interface FrameReaderOptions {
   readonly maxPayload: number;
   /** Deliver text messages without checking their UTF-8. */
   readonly skipUTF8Validation: boolean;
+  /**
+   * Most frames one fragmented message may take (empty ones included); beyond it the link ends with 1008.
+   * @default 16_384 (the limit `ws` puts on its servers)
+   */
+  readonly maxFragments?: number;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 const OP_CONTINUATION = 0x0;
 const OP_TEXT = 0x1;
@@ -39,10 +46,14 @@ export class FrameReader {
   readonly #events: FrameReaderEvents;
   readonly #maxPayload: number;
   readonly #validateUtf8: boolean;
-  /** Bytes of a frame cut by a chunk boundary. */
-  #parts: Buffer[] = [];
-  #partBytes = 0;
-  /** How many bytes {@link #parts} must hold before the frame can be parsed further. */
+  readonly #maxFragments: number;
+  /**
+   * The start of a frame cut by a chunk boundary, copied into a buffer of exactly {@link #need} bytes
+   * (one copy; holding no view of an old chunk, whose whole memory a view would keep alive).
+   */
+  #cut: Buffer = EMPTY;
+  #cutBytes = 0;
+  /** How many bytes the cut frame has in all (or its header at least, while that is incomplete). */
   #need = 0;
   /** Opcode of the fragmented message in progress (text or binary), 0 when none. */
   #fragmentOpcode = 0;
@@ -55,6 +66,7 @@ export class FrameReader {
     this.#events = events;
     this.#maxPayload = options.maxPayload;
     this.#validateUtf8 = !options.skipUTF8Validation;
+    this.#maxFragments = options.maxFragments ?? 16_384;
   }
 
   /** True once reading ended (close frame, violation or {@link stop}). */
@@ -65,8 +77,8 @@ export class FrameReader {
   /** Stops reading for good and drops whatever was buffered. */
   stop(): void {
     this.#done = true;
-    this.#parts = [];
-    this.#partBytes = 0;
+    this.#cut = EMPTY;
+    this.#cutBytes = 0;
     this.#fragments = [];
     this.#fragmentBytes = 0;
   }
@@ -75,7 +87,7 @@ export class FrameReader {
   push(chunk: Buffer): void {
     if (this.#done) return;
     let offset = 0;
-    if (this.#partBytes > 0) {
+    if (this.#cutBytes > 0) {
       offset = this.#finishCut(chunk);
       if (offset < 0) return;
     }
@@ -84,8 +96,8 @@ export class FrameReader {
       const used = this.#frame(chunk, offset);
       if (this.#done) return;
       if (used === 0) {
-        this.#parts = [chunk.subarray(offset)];
-        this.#partBytes = length - offset;
+        this.#cut = Buffer.allocUnsafe(this.#need);
+        this.#cutBytes = chunk.copy(this.#cut, 0, offset);
         return;
       }
       offset += used;
@@ -99,23 +111,21 @@ export class FrameReader {
   #finishCut(chunk: Buffer): number {
     let offset = 0;
     for (;;) {
-      const take = Math.min(this.#need - this.#partBytes, chunk.length - offset);
-      if (take > 0) {
-        this.#parts.push(chunk.subarray(offset, offset + take));
-        this.#partBytes += take;
-        offset += take;
-      }
-      if (this.#partBytes < this.#need) return -1;
-      const joined = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#partBytes);
-      // `joined` holds exactly #need bytes: either the whole frame, or a header that names a longer need.
-      const used = this.#frame(joined, 0);
+      const take = Math.min(this.#need - this.#cutBytes, chunk.length - offset);
+      this.#cutBytes += chunk.copy(this.#cut, this.#cutBytes, offset, offset + take);
+      offset += take;
+      if (this.#cutBytes < this.#need) return -1;
+      // #cut now holds exactly #need bytes: the whole frame, or a header that names a longer need.
+      const cut = this.#cut;
+      const used = this.#frame(cut, 0);
       if (this.#done) return -1;
       if (used > 0) {
-        this.#parts = [];
-        this.#partBytes = 0;
+        this.#cut = EMPTY;
+        this.#cutBytes = 0;
         return offset;
       }
-      this.#parts = [joined];
+      this.#cut = Buffer.allocUnsafe(this.#need);
+      cut.copy(this.#cut, 0, 0, this.#cutBytes);
     }
   }
 
@@ -201,12 +211,17 @@ export class FrameReader {
         this.#deliver(payload, opcode === OP_BINARY);
         return;
       }
+      // Copied: a view would keep the whole chunk it lies in alive until the message completes.
       this.#fragmentOpcode = opcode;
-      this.#fragments = [payload];
+      this.#fragments = [Buffer.from(payload)];
       this.#fragmentBytes = payload.length;
       return;
     }
-    this.#fragments.push(payload);
+    if (this.#fragments.length >= this.#maxFragments) {
+      this.#fail('Too many message fragments', 'WS_ERR_TOO_MANY_BUFFERED_PARTS', 1008);
+      return;
+    }
+    this.#fragments.push(fin ? payload : Buffer.from(payload)); // the last one is copied by the join below
     this.#fragmentBytes += payload.length;
     if (!fin) return;
     const message = Buffer.concat(this.#fragments, this.#fragmentBytes);

@@ -360,6 +360,23 @@ describe('native transport: RFC 6455 violations from a hand-written server', () 
   });
 });
 
+describe('native transport: a callback that throws', () => {
+  it('a frame sink that throws ends the link with that error instead of escaping the socket callback', async () => {
+    const server = await startServer();
+    const c = client(server.url);
+    const closed = new Promise<CloseInfo>((resolve) => c.once('close', resolve));
+    await c.connect();
+    c.setFrameSink(() => {
+      throw new Error('consumer bug');
+    });
+    (await server.socket).send('{"type":"trade","sid":1,"msg":{}}');
+    const info = await closed;
+    expect(info).toMatchObject({ kind: 'error', initiatedLocally: false });
+    expect(info.error?.message).toBe('consumer bug');
+    await vi.waitFor(() => expect(resources(c)).toEqual({ timers: 0, socketListeners: 0 }));
+  });
+});
+
 describe('native transport: dial failures', () => {
   it('nothing listening: a retryable ConnectError, as over ws', async () => {
     const server = await startServer();

@@ -26,7 +26,7 @@ function recorder(options: Partial<FrameReaderOptions> = {}): Recorder {
   const events: Event[] = [];
   const delivered: Buffer[] = [];
   const reader = new FrameReader(
-    { maxPayload: options.maxPayload ?? 1 << 20, skipUTF8Validation: options.skipUTF8Validation ?? false },
+    { maxPayload: 1 << 20, skipUTF8Validation: false, ...options },
     {
       message: (data, isBinary) => {
         delivered.push(data);
@@ -256,6 +256,15 @@ describe('FrameReader: protocol violations', () => {
     // Control frames do not count; a message of exactly the limit passes.
     const fits = Buffer.concat([serverFrame(0x1, 'a'.repeat(500), { fin: false }), serverFrame(0x9, 'p'), serverFrame(0x0, 'b'.repeat(500))]);
     expect(read(fits, [], { maxPayload: 1000 }).map((e) => e.kind)).toEqual(['ping', 'message']);
+  });
+
+  it('ends a message of too many fragments (empty ones count) with 1008', () => {
+    const fragments = (count: number): Buffer =>
+      Buffer.concat([serverFrame(0x1, 'a', { fin: false }), ...Array.from({ length: count }, () => serverFrame(0x0, '', { fin: false })), serverFrame(0x0, 'b')]);
+    expect(read(fragments(2), [], { maxFragments: 4 })).toEqual([text('ab')]); // 4 frames in all
+    expect(read(fragments(3), [], { maxFragments: 4 })).toEqual([
+      expect.objectContaining({ kind: 'violation', code: 'WS_ERR_TOO_MANY_BUFFERED_PARTS', closeCode: 1008 }),
+    ]);
   });
 
   it('delivers invalid UTF-8 as is with skipUTF8Validation', () => {
