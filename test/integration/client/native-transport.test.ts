@@ -145,6 +145,15 @@ describe('native transport against the simulator', () => {
     expect(seen.get('native')).toMatchObject({ code: 4001, reason: 'maintenance', initiatedLocally: false });
   });
 
+  it('a silent (half-open) link is declared stale and torn down with nothing left', async () => {
+    const c = simClient({ staleAfterMs: 200 });
+    const closed = new Promise<CloseInfo>((resolve) => c.once('close', resolve));
+    await c.connect();
+    sim.faults.silence({ connection: sim.connections().filter((x) => x.open).at(-1)!.id });
+    expect(await closed).toMatchObject({ kind: 'stale', initiatedLocally: true });
+    await vi.waitFor(() => expect(resources(c)).toEqual({ timers: 0, socketListeners: 0 }));
+  });
+
   it('an abrupt drop reads as kind error, 1006, like ws', async () => {
     const c = simClient();
     const closed = new Promise<CloseInfo>((resolve) => c.once('close', resolve));
