@@ -207,7 +207,7 @@ describe('FrameReader: protocol violations', () => {
     ],
   ];
 
-  it.each(cases)('%s: reports %s with close code %i, once, after the frames before it, and reads nothing more', (_name, bad, code, closeCode) => {
+  it.each(cases)('%s: reports its WS_ERR code and close code once, after the frames before it, and reads nothing more', (_name, bad, code, closeCode) => {
     const bytes = Buffer.concat([serverFrame(0x1, 'before'), bad, serverFrame(0x1, 'after')]);
     const events = read(bytes);
     expect(events).toHaveLength(2);
