@@ -141,15 +141,28 @@ export class FrameReader {
     }
     const b0 = buf[offset]!;
     const b1 = buf[offset + 1]!;
-    // Fast path: a final, unmasked text frame under 126 bytes and within maxPayload, outside a fragmented message.
-    if (b0 === 0x81 && b1 < 126 && b1 <= this.#maxPayload && this.#fragmentOpcode === 0) {
-      const total = 2 + b1;
-      if (available < total) {
-        this.#need = total;
-        return 0;
+    // Fast path: a final, unmasked text frame of a 7- or 16-bit length (under 64 KiB: every market-data
+    // frame) outside a fragmented message. Anything else, or a frame over maxPayload, takes the full path.
+    if (b0 === 0x81 && b1 <= 126 && this.#fragmentOpcode === 0) {
+      let headerBytes = 2;
+      let length = b1;
+      if (b1 === 126) {
+        if (available < 4) {
+          this.#need = 4;
+          return 0;
+        }
+        headerBytes = 4;
+        length = (buf[offset + 2]! << 8) | buf[offset + 3]!;
       }
-      this.#deliver(buf.subarray(offset + 2, offset + total), false);
-      return total;
+      if (length <= this.#maxPayload) {
+        const total = headerBytes + length;
+        if (available < total) {
+          this.#need = total;
+          return 0;
+        }
+        this.#deliver(buf.subarray(offset + headerBytes, offset + total), false);
+        return total;
+      }
     }
     const fin = (b0 & 0x80) !== 0;
     const opcode = b0 & 0x0f;
