@@ -320,6 +320,21 @@ describe('native transport: RFC 6455 violations from a hand-written server', () 
     expect(connection.ended()).toBe(true);
   });
 
+  it('a server that closes but never drops the TCP link: the socket is destroyed after closeTimeoutMs', async () => {
+    const server = await rawServer({ linger: true });
+    const c = client(server.url, { closeTimeoutMs: 100 });
+    const closed = new Promise<CloseInfo>((resolve) => c.once('close', resolve));
+    await c.connect();
+    const connection = await server.connection;
+    const started = Date.now();
+    connection.sendClose(4002, 'lingering');
+    const info = await closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(info).toMatchObject({ kind: 'clean', code: 4002, reason: 'lingering', initiatedLocally: false });
+    expect(connection.frames.at(-1)?.opcode).toBe(0x8); // our answer went out before the wait
+    expect(resources(c)).toEqual({ timers: 0, socketListeners: 0 });
+  });
+
   it('reads frames that arrive in the same packet as the 101', async () => {
     const first = '{"type":"trade","sid":1,"msg":{"n":1}}';
     const server = await rawServer({ head: Buffer.concat([serverFrame(0x1, first), serverFrame(0x1, '{"type":"trade","sid":1,"msg":{"n":2}}')]) });

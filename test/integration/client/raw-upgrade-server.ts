@@ -18,6 +18,8 @@ export interface RawUpgradeOptions {
   readonly extraHeaders?: readonly string[];
   /** Bytes written in the same write as the 101 (frames that arrive with the handshake). */
   readonly head?: Buffer;
+  /** Never answer a close frame and never close the TCP link (a peer that lingers). */
+  readonly linger?: boolean;
 }
 
 /** One accepted connection. */
@@ -64,7 +66,7 @@ export async function rawUpgradeServer(options: RawUpgradeOptions = {}): Promise
       pending = Buffer.from(decoded.rest);
       // The closing handshake, server side: echo the client's close frame once, then close the TCP link.
       const close = decoded.frames.find((f) => f.opcode === 0x8);
-      if (close !== undefined) {
+      if (close !== undefined && options.linger !== true) {
         if (!closeSent) socket.write(serverFrame(0x8, close.payload.subarray(0, 2)));
         closeSent = true;
         socket.end();
@@ -73,7 +75,7 @@ export async function rawUpgradeServer(options: RawUpgradeOptions = {}): Promise
     // The HTTP server keeps sockets half-open: close ours when the client ends its side.
     socket.on('end', () => {
       ended = true;
-      socket.end();
+      if (options.linger !== true) socket.end();
     });
     socket.on('close', () => {
       ended = true;
