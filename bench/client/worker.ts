@@ -22,7 +22,7 @@ import { startSdkConsumer } from './sdk-variant';
 /** One trial, as sent by the orchestrator. */
 export interface TrialSpec {
   readonly mode: 'throughput' | 'latency';
-  readonly variant: RawVariant | 'sdk' | 'sdk-batches' | 'sdk-noutf8';
+  readonly variant: RawVariant | 'sdk' | 'sdk-batches' | 'sdk-noutf8' | 'sdk-native';
   readonly url: string;
   readonly connections: number;
   readonly auth?: BenchAuth;
@@ -51,8 +51,10 @@ async function prepare(params: Json): Promise<Json> {
   meter = m;
   recorder = r;
   const sink: Sink = spec.mode === 'throughput' ? () => m.tick() : (data) => r.record(readTsMs(data));
-  if (spec.variant === 'sdk' || spec.variant === 'sdk-batches' || spec.variant === 'sdk-noutf8') {
-    sdk = await startSdkConsumer(spec, sink, spec.variant === 'sdk-batches', spec.variant === 'sdk-noutf8');
+  if (spec.variant === 'sdk' || spec.variant === 'sdk-batches' || spec.variant === 'sdk-noutf8' || spec.variant === 'sdk-native') {
+    const client =
+      spec.variant === 'sdk-noutf8' ? { skipUTF8Validation: true } : spec.variant === 'sdk-native' ? { transport: 'native' as const } : {};
+    sdk = await startSdkConsumer(spec, sink, spec.variant === 'sdk-batches', client);
     gaps = () => sdk?.gaps() ?? 0;
     return { ready: true };
   }

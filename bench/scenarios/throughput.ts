@@ -68,6 +68,7 @@ const TARGETS: Partial<Record<TrialSpec['variant'], string>> = {
   sdk: '0.80x raw',
   'sdk-batches': '0.85x raw',
   'sdk-noutf8': '1.0x raw',
+  'sdk-native': '0.80x raw',
 };
 
 /** The throughput scenario. */
@@ -75,7 +76,7 @@ export const throughput: Scenario = {
   name: NAME,
   budgetMs: (quick) => (quick ? 60_000 : 240_000),
   async run(context, signal) {
-    const variants: TrialSpec['variant'][] = ['raw', 'json', 'scan', 'sdk', 'sdk-batches', 'sdk-noutf8'];
+    const variants: TrialSpec['variant'][] = ['raw', 'json', 'scan', 'sdk', 'sdk-batches', 'sdk-noutf8', 'sdk-native'];
     const rows: ResultRow[] = [];
     for (const connections of [8, 144]) {
       const caseName = `${connections} conns`;
