@@ -106,6 +106,8 @@ describe('envelope mode: the tail after a flat msg', () => {
     '{"msg":{},"type":"ok"x}',
     '{"msg":{},x"type":"ok"}',
     '{"msg":{},"type":ok"}',
+    '{"msg":{},\\"}',
+    '{"msg":{},"a":\\"}',
   ];
   it.each(refused)('refuses %j exactly as the walk does', (text) => {
     const bytes = bytesOf(text);
