@@ -114,6 +114,7 @@ async function main(): Promise<void> {
       ...(args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`]),
       ...(args.traceGc ? ['--trace-gc'] : []),
     ],
+    variants: args.variants,
     log,
   };
 

@@ -247,10 +247,13 @@ export class CommandRejectedError extends KalshiWsPoolError {
 export class ProtocolError extends KalshiWsPoolError {
   /** Short machine-readable reason, e.g. `not-object`, `truncated`, `binary`, `oversized`. */
   readonly reason: string;
+  /** Pool connection id, when known. */
+  readonly connectionId: number | undefined;
 
   constructor(reason: string, message: string, options?: ConnectionErrorOptions) {
     super(ErrorCode.protocol, message, options);
     this.reason = reason;
+    this.connectionId = options?.connectionId;
   }
 }
 

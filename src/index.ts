@@ -40,7 +40,7 @@ export type {
 // client (implementation exports are added below by the client layer)
 export { createKalshiClient } from './client/kalshi-client';
 export { kalshiClientDefaults } from './client/kalshi-client-options';
-export type { KalshiClientOptions, WebSocketConstructor } from './client/kalshi-client-options';
+export type { ClientTransport, KalshiClientOptions, WebSocketConstructor } from './client/kalshi-client-options';
 
 // manager (exports are added below by the manager layer)
 export { createConnectionManager } from './manager/connection-manager';

@@ -2,7 +2,8 @@
  * The full SDK pipeline as a variant: `createConnectionManager` (real KalshiClient, envelope scan,
  * seq tracking, gap flags, output queue) read with `for await` over the manager (`sdk`) or over
  * `manager.batches()` (`sdk-batches`, one await per batch of queued messages), against the simulator;
- * `sdk-noutf8` is `sdk` with the client option `skipUTF8Validation`.
+ * `sdk-noutf8` is `sdk` with the client option `skipUTF8Validation`; `sdk-native` is `sdk` with the client
+ * option `transport: 'native'` (the SDK's own WebSocket reader instead of `ws`).
  * Exports are looked up at run time so the bench runs (and says "skipped") before the manager exists.
  */
 import type { KalshiSigner, RawMessage, Registry } from 'kalshi-ws-pool';
@@ -31,7 +32,13 @@ export interface BenchManagerOptions {
   readonly commandsPerSecond?: number;
   readonly reconnect?: { initialDelayMs?: number; randomize?: boolean };
   readonly repair?: { enabled?: boolean };
-  readonly client?: { skipUTF8Validation?: boolean };
+  readonly client?: BenchClientOptions;
+}
+
+/** The client options the bench varies. */
+export interface BenchClientOptions {
+  readonly skipUTF8Validation?: boolean;
+  readonly transport?: 'ws' | 'native';
 }
 
 /** The memory registry surface the bench uses. */
@@ -84,7 +91,7 @@ export interface SdkTrial {
  * (over the manager, or over `manager.batches()` when `batches`).
  * @throws Error starting with `skipped:` when the SDK pieces are not there or the trial has no simulator.
  */
-export async function startSdkConsumer(trial: SdkTrial, sink: Sink, batches = false, skipUTF8Validation = false): Promise<SdkRun> {
+export async function startSdkConsumer(trial: SdkTrial, sink: Sink, batches = false, client: BenchClientOptions = {}): Promise<SdkRun> {
   const sdk = await loadSdk();
   if (!sdk.ok) throw new Error(`skipped: ${sdk.why}`);
   if (trial.auth === undefined || trial.markets === undefined) throw new Error('skipped: the SDK variant needs the simulator');
@@ -100,7 +107,7 @@ export async function startSdkConsumer(trial: SdkTrial, sink: Sink, batches = fa
     minHealthyConnections: trial.connections,
     admission: { dialsPerSecond: 1_000, burst: trial.connections, jitterMs: 0 },
     commandsPerSecond: 10_000,
-    ...(skipUTF8Validation ? { client: { skipUTF8Validation } } : {}),
+    ...(Object.keys(client).length > 0 ? { client } : {}),
   });
   if (batches && typeof manager.batches !== 'function') throw new Error('skipped: the manager has no batches()');
   const deadline = AbortSignal.timeout(trial.timeoutMs);

@@ -19,10 +19,17 @@ import { openSockets } from './sockets';
 import type { SdkRun } from './sdk-variant';
 import { startSdkConsumer } from './sdk-variant';
 
+/** The SDK variants: `sdk`, over the native transport (`-native`), read in batches (`-batches`), without the UTF-8 check (`-noutf8`). */
+export type SdkVariantName = 'sdk' | 'sdk-batches' | 'sdk-noutf8' | 'sdk-native' | 'sdk-native-batches' | 'sdk-native-noutf8';
+
+function isSdkVariant(variant: RawVariant | SdkVariantName): variant is SdkVariantName {
+  return variant.startsWith('sdk');
+}
+
 /** One trial, as sent by the orchestrator. */
 export interface TrialSpec {
   readonly mode: 'throughput' | 'latency';
-  readonly variant: RawVariant | 'sdk' | 'sdk-batches' | 'sdk-noutf8';
+  readonly variant: RawVariant | SdkVariantName;
   readonly url: string;
   readonly connections: number;
   readonly auth?: BenchAuth;
@@ -51,12 +58,17 @@ async function prepare(params: Json): Promise<Json> {
   meter = m;
   recorder = r;
   const sink: Sink = spec.mode === 'throughput' ? () => m.tick() : (data) => r.record(readTsMs(data));
-  if (spec.variant === 'sdk' || spec.variant === 'sdk-batches' || spec.variant === 'sdk-noutf8') {
-    sdk = await startSdkConsumer(spec, sink, spec.variant === 'sdk-batches', spec.variant === 'sdk-noutf8');
+  const name = spec.variant;
+  if (isSdkVariant(name)) {
+    const client = {
+      ...(name.includes('noutf8') ? { skipUTF8Validation: true } : {}),
+      ...(name.includes('native') ? { transport: 'native' as const } : {}),
+    };
+    sdk = await startSdkConsumer(spec, sink, name.includes('batches'), client);
     gaps = () => sdk?.gaps() ?? 0;
     return { ready: true };
   }
-  const consumer = await makeConsumer(spec.variant, spec.connections, sink);
+  const consumer = await makeConsumer(name, spec.connections, sink);
   gaps = consumer.gaps;
   sockets = await openSockets(spec, spec.timeoutMs);
   sockets.forEach((ws, index) => {

@@ -21,9 +21,11 @@ export interface BenchArgs {
   readonly profile: string | undefined;
   /** `--trace-gc`: run every client child with `--trace-gc` (one line per collection, with its pause). */
   readonly traceGc: boolean;
+  /** `--variants a,b`: run only these variants in throughput and latency (`raw` always runs: ratios need it). */
+  readonly variants: readonly string[] | undefined;
 }
 
-const USAGE = `usage: tsx bench/run.ts [--quick] [--json PATH] [--only NAME[,NAME]] [--rounds N] [--source firehose|sim] [--no-pin] [--profile DIR]
+const USAGE = `usage: tsx bench/run.ts [--quick] [--json PATH] [--only NAME[,NAME]] [--rounds N] [--source firehose|sim] [--no-pin] [--profile DIR] [--trace-gc] [--variants V[,V]]
 scenarios: throughput, latency, subscription-scale, recovery, idle, books, user-data, nats`;
 
 /** Parses `argv` (without node and script); exits with usage on a bad flag. */
@@ -36,6 +38,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let pin = true;
   let profile: string | undefined;
   let traceGc = false;
+  let variants: string[] | undefined;
   const value = (i: number, flag: string): string => {
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--')) fail(`${flag} needs a value`);
@@ -79,6 +82,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--trace-gc':
         traceGc = true;
         break;
+      case '--variants':
+        variants = take().split(',').map((s) => s.trim()).filter((s) => s !== '');
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -88,7 +94,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         fail(`unknown flag ${flag}`);
     }
   }
-  return { quick, json, only, rounds: rounds ?? (quick ? 3 : 5), source, pin, profile, traceGc };
+  return { quick, json, only, rounds: rounds ?? (quick ? 3 : 5), source, pin, profile, traceGc, variants };
 }
 
 function fail(message: string): never {

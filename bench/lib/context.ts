@@ -20,6 +20,8 @@ export interface BenchContext {
   readonly simUnavailable: string | undefined;
   /** Extra node flags for client children (`--cpu-prof ...` with --profile). */
   readonly clientFlags: readonly string[];
+  /** `--variants`: the only variants to run (plus `raw`), undefined for all. */
+  readonly variants: readonly string[] | undefined;
   /** Progress line on stderr. */
   log(message: string): void;
 }

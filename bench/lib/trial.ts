@@ -22,6 +22,13 @@ export function skipReason(error: Error): string {
   return error.message.replace(/^.*skipped: /, '');
 }
 
+/** `all` narrowed to `--variants` (in `all`'s order); `raw` always stays, the ratios are to it. */
+export function pickVariants(context: BenchContext, all: readonly TrialSpec['variant'][]): TrialSpec['variant'][] {
+  const wanted = context.variants;
+  if (wanted === undefined) return [...all];
+  return all.filter((variant) => variant === 'raw' || wanted.includes(variant));
+}
+
 /** Spawns the worker and sends `prepare(spec)`; the stream may start when this resolves. */
 export async function prepareTrial(context: BenchContext, spec: TrialSpec): Promise<PreparedTrial> {
   const child = startChild({

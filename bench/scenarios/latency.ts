@@ -10,7 +10,7 @@ import type { ResultRow } from '../lib/results';
 import { row, skippedRow } from '../lib/results';
 import type { StreamSource } from '../lib/stream-source';
 import { streamSource } from '../lib/stream-source';
-import { isSkip, prepareTrial, skipReason } from '../lib/trial';
+import { isSkip, pickVariants, prepareTrial, skipReason } from '../lib/trial';
 
 const NAME = 'latency';
 const CONNECTIONS = 8;
@@ -63,13 +63,13 @@ async function trial(
 /** The latency scenario. */
 export const latency: Scenario = {
   name: NAME,
-  budgetMs: (quick) => (quick ? 45_000 : 150_000),
+  budgetMs: (quick) => (quick ? 60_000 : 200_000),
   async run(context, signal) {
     const source = streamSource(context);
     if (source.kind !== 'firehose' && !source.canPace) {
       return [skippedRow(NAME, `${RATE / 1000}k/s ${CONNECTIONS} conns`, '-', 'the stream source cannot pace')];
     }
-    const variants: TrialSpec['variant'][] = ['raw', 'json', 'scan', 'sdk'];
+    const variants = pickVariants(context, ['raw', 'json', 'scan', 'sdk', 'sdk-native']);
     const durationMs = context.quick ? 2_000 : 4_000;
     const warmupMs = context.quick ? 500 : 1_000;
     const caseName = `${RATE / 1000}k/s ${CONNECTIONS} conns`;

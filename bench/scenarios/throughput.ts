@@ -8,7 +8,7 @@ import type { BenchContext, Scenario } from '../lib/context';
 import type { ResultRow } from '../lib/results';
 import { row, skippedRow } from '../lib/results';
 import { streamSource } from '../lib/stream-source';
-import { isSkip, prepareTrial, skipReason } from '../lib/trial';
+import { isSkip, pickVariants, prepareTrial, skipReason } from '../lib/trial';
 
 const NAME = 'throughput';
 const MARKETS_PER_CONNECTION = 10;
@@ -68,14 +68,17 @@ const TARGETS: Partial<Record<TrialSpec['variant'], string>> = {
   sdk: '0.80x raw',
   'sdk-batches': '0.85x raw',
   'sdk-noutf8': '1.0x raw',
+  'sdk-native': '0.80x raw',
+  'sdk-native-batches': '0.85x raw',
+  'sdk-native-noutf8': '1.0x raw',
 };
 
 /** The throughput scenario. */
 export const throughput: Scenario = {
   name: NAME,
-  budgetMs: (quick) => (quick ? 60_000 : 240_000),
+  budgetMs: (quick) => (quick ? 90_000 : 360_000),
   async run(context, signal) {
-    const variants: TrialSpec['variant'][] = ['raw', 'json', 'scan', 'sdk', 'sdk-batches', 'sdk-noutf8'];
+    const variants = pickVariants(context, ['raw', 'json', 'scan', 'sdk', 'sdk-batches', 'sdk-noutf8', 'sdk-native', 'sdk-native-batches', 'sdk-native-noutf8']);
     const rows: ResultRow[] = [];
     for (const connections of [8, 144]) {
       const caseName = `${connections} conns`;

@@ -59,7 +59,7 @@ export class FrameHandler {
     this.reply(reply, data, receivedAt, scan);
   }
 
-  /** A socket-level error: `ws` frame errors (oversized, bad UTF-8, bad opcode) are protocol errors. */
+  /** A socket-level error: frame errors of `ws` or the native transport (`WS_ERR_*`: oversized, bad UTF-8, bad opcode) are protocol errors. */
   socketError(error: Error): void {
     const code = (error as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return;

@@ -2,7 +2,7 @@ import { ConfigError } from '../errors';
 import { isTransportAllowed } from '../internal/transport-policy';
 
 export { isLoopbackHost } from '../internal/transport-policy';
-import { MAX_INT32, readBoolean, readDuration, readNumber, readOptions, requireMethods } from '../internal/validate';
+import { MAX_INT32, describeValue, readBoolean, readDuration, readNumber, readOptions, requireMethods } from '../internal/validate';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
@@ -14,6 +14,12 @@ import type { KalshiSigner } from '../protocol/kalshi/auth-headers';
  * class such as mock-socket's or `globalThis.WebSocket` (no handshake headers: tests and unsigned use only).
  */
 export type WebSocketConstructor = new (url: string, ...rest: never[]) => object;
+
+/**
+ * How a client speaks WebSocket: `ws` (the `ws` package, or the `WebSocket` constructor given) or
+ * `native` (the SDK's own Node-only RFC 6455 client, cheaper per frame; see docs/transport.md).
+ */
+export type ClientTransport = 'ws' | 'native';
 
 /** Options of {@link createKalshiClient}. Durations are in ms. */
 export interface KalshiClientOptions {
@@ -72,6 +78,14 @@ export interface KalshiClientOptions {
    * @default false
    */
   readonly skipUTF8Validation?: boolean;
+  /**
+   * The WebSocket implementation: `ws` (the `ws` package, battle-tested) or `native`, the SDK's own
+   * Node-only client (HTTP upgrade on a plain TCP/TLS socket, its own frame reader), which costs less CPU
+   * per frame. `native` never negotiates compression and cannot be combined with a `WebSocket`
+   * constructor or `perMessageDeflate: true`. Opt-in while 0.x: see docs/transport.md.
+   * @default 'ws'
+   */
+  readonly transport?: ClientTransport;
   /** Time source. @default systemClock */
   readonly clock?: Clock;
   /** pino-shaped logger; never receives headers or key material. @default silentLogger */
@@ -103,6 +117,8 @@ export const kalshiClientDefaults = Object.freeze({
   perMessageDeflate: false,
   /** `ws` validates UTF-8. */
   skipUTF8Validation: false,
+  /** The `ws` package. */
+  transport: 'ws' as ClientTransport,
   /** `ws://` only on loopback. */
   allowInsecureTransport: false,
 } as const);
@@ -121,6 +137,7 @@ export interface ResolvedKalshiClientOptions {
   readonly maxPayload: number;
   readonly perMessageDeflate: boolean;
   readonly skipUTF8Validation: boolean;
+  readonly transport: ClientTransport;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly allowInsecureTransport: boolean;
@@ -162,6 +179,21 @@ function checkUrl(value: unknown, allowInsecure: boolean): URL {
   return url;
 }
 
+/** Reads `transport`: `native` owns the socket, so it takes no constructor and negotiates no compression. */
+function checkTransport(value: unknown, WebSocket: unknown, perMessageDeflate: boolean): ClientTransport {
+  if (value === undefined) return kalshiClientDefaults.transport;
+  if (value !== 'ws' && value !== 'native') {
+    throw new ConfigError('transport', `expected 'ws' or 'native', got ${describeValue(value)}`);
+  }
+  if (value === 'native' && WebSocket !== undefined) {
+    throw new ConfigError('transport', "'native' opens its own socket and cannot be combined with a WebSocket constructor");
+  }
+  if (value === 'native' && perMessageDeflate) {
+    throw new ConfigError('transport', "'native' never negotiates compression: it cannot be combined with perMessageDeflate: true");
+  }
+  return value;
+}
+
 /**
  * Validates {@link KalshiClientOptions} and fills in {@link kalshiClientDefaults}.
  * @throws {ConfigError} naming the first bad option and its value.
@@ -186,6 +218,8 @@ export function resolveKalshiClientOptions(options: KalshiClientOptions): Resolv
   if (WebSocket !== undefined && typeof WebSocket !== 'function') {
     throw new ConfigError('WebSocket', 'expected a WebSocket constructor');
   }
+  const perMessageDeflate = readBoolean(options.perMessageDeflate, d.perMessageDeflate, 'perMessageDeflate');
+  const transport = checkTransport(options.transport, WebSocket, perMessageDeflate);
   const clock = options.clock ?? systemClock;
   requireMethods(clock, 'clock', ['now', 'setTimeout', 'clearTimeout']);
   const logger = options.logger ?? silentLogger;
@@ -201,8 +235,9 @@ export function resolveKalshiClientOptions(options: KalshiClientOptions): Resolv
     pingIntervalMs: readDuration(options.pingIntervalMs, d.pingIntervalMs, 'pingIntervalMs'),
     closeTimeoutMs: readDuration(options.closeTimeoutMs, d.closeTimeoutMs, 'closeTimeoutMs', false),
     maxPayload,
-    perMessageDeflate: readBoolean(options.perMessageDeflate, d.perMessageDeflate, 'perMessageDeflate'),
+    perMessageDeflate,
     skipUTF8Validation: readBoolean(options.skipUTF8Validation, d.skipUTF8Validation, 'skipUTF8Validation'),
+    transport,
     clock,
     logger,
     allowInsecureTransport,

@@ -135,8 +135,8 @@ class KalshiClient extends ClientEventEmitter implements Client {
     }
     if (this.dial !== dial) return;
     try {
-      const { url, maxPayload, perMessageDeflate, skipUTF8Validation } = this.options;
-      const dial = { url, headers, maxPayload, perMessageDeflate, skipUTF8Validation };
+      const { url, maxPayload, perMessageDeflate, skipUTF8Validation, transport, closeTimeoutMs, clock } = this.options;
+      const dial = { url, headers, maxPayload, perMessageDeflate, skipUTF8Validation, transport, closeTimeoutMs, clock };
       this.socket = openSocket(this.options.WebSocket, dial, this.sink);
     } catch (error) {
       this.failDial(dialFailure(this.options.host, error, this.context));

@@ -1,8 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import NodeWebSocket from 'ws';
+import type { Clock } from '../ports/clock';
 import type { KalshiAuthHeaders } from '../protocol/kalshi/auth-headers';
-import type { WebSocketConstructor } from './kalshi-client-options';
+import type { ClientTransport, WebSocketConstructor } from './kalshi-client-options';
+import { NativeSocket } from './native/native-socket';
 
 /** Socket events, as the client wants them. Bound once per connection. */
 export interface SocketSink {
@@ -11,13 +13,13 @@ export interface SocketSink {
   message(data: Uint8Array, isBinary: boolean): void;
   ping(): void;
   pong(): void;
-  /** A non-101 answer to the handshake (`ws` only). */
+  /** A non-101 answer to the handshake (`ws` and the native transport). */
   unexpectedResponse(status: number, retryAfter: string | readonly string[] | undefined): void;
   error(error: Error): void;
   close(code: number, reason: string): void;
 }
 
-/** The few socket operations the client uses, over `ws` or a browser-style WebSocket. */
+/** The few socket operations the client uses, over `ws`, the native transport or a browser-style WebSocket. */
 export interface SocketAdapter {
   /** Whether handshake headers were sent (false for browser-style sockets). */
   readonly signed: boolean;
@@ -42,6 +44,11 @@ export interface DialOptions {
   readonly maxPayload: number;
   readonly perMessageDeflate: boolean;
   readonly skipUTF8Validation: boolean;
+  /** `native`: the SDK's own transport ({@link NativeSocket}); `ws`: the `ws` package or `WebSocket`. */
+  readonly transport: ClientTransport;
+  /** How long the native transport lets a socket linger after the close handshake before destroying it. */
+  readonly closeTimeoutMs: number;
+  readonly clock: Clock;
 }
 
 /** A Node EventEmitter listener. */
@@ -225,6 +232,8 @@ export function openSocket(
   options: DialOptions,
   sink: SocketSink,
 ): SocketAdapter {
+  // The resolver refuses `native` together with a WebSocket constructor.
+  if (options.transport === 'native') return new NativeSocket(options, sink);
   if (Ctor === undefined) return new NodeSocket(NodeWebSocket, options, sink);
   if (isNodeStyle(Ctor)) return new NodeSocket(Ctor as unknown as typeof NodeWebSocket, options, sink);
   return new DomSocket(Ctor, options, sink);

@@ -3,10 +3,12 @@
  * retried with backoff until it holds, and redone after error 10/25 (unsubscribing the lost sid first).
  * @internal
  */
+import { ProtocolError } from '../errors';
 import type { Logger } from '../ports/logger';
 import type { ChannelName } from '../protocol/kalshi/channels';
 import type { LiveConnection } from './live-connection';
 import type { CommandRunner } from './command-runner';
+import type { CommandClient } from './timed-commands';
 import type { EmitEvent } from './pool-context';
 
 /** What a {@link RoleSubscription} sees of its slot. @internal */
@@ -57,6 +59,22 @@ export class RoleSubscription {
     void this.subscribe(live, sid);
   }
 
+  /**
+   * One subscribe; resolves with the granted sid. The Client port promises one result per channel: a client
+   * that breaks it fails the command (backed off, retried, reported on the third failure) instead of
+   * subscribing again at once.
+   */
+  async #send(client: CommandClient, signal: AbortSignal): Promise<number> {
+    const results = await client.subscribe([this.channel], undefined, { signal });
+    const sid = results[0]?.sid;
+    if (sid === undefined) {
+      throw new ProtocolError('malformed-reply', `subscribe to ${this.channel} returned no result (a Client returns one per channel)`, {
+        connectionId: this.connectionId,
+      });
+    }
+    return sid;
+  }
+
   /** Subscribe the channel until it holds or the generation ends. One run at a time. */
   async subscribe(live: LiveConnection, unsubscribeFirst?: number): Promise<void> {
     if (this.#running) return;
@@ -75,15 +93,15 @@ export class RoleSubscription {
           if (result.kind === 'ended') return;
           continue;
         }
-        const result = await runner.run(live, (client, signal) => client.subscribe([this.channel], undefined, { signal }));
+        const result = await runner.run(live, (client, signal) => this.#send(client, signal));
         if (result.kind === 'ended') return;
         // A timeout while reads were paused is the consumer's slowness, not a failure: just send again.
         if (result.kind === 'paused') continue;
         if (result.kind === 'ok') {
-          const sid = result.value[0]?.sid;
+          const sid = result.value;
           if (!this.host.isLive(generation)) return;
           // Error 10/25 on the new sid before this reply settled: the slot could not tell us then.
-          if (sid !== undefined && !this.host.adopted(sid)) unsubscribe = sid;
+          if (!this.host.adopted(sid)) unsubscribe = sid;
           else this.#sid = sid;
           continue;
         }

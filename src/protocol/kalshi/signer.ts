@@ -136,7 +136,8 @@ export function createKalshiSigner(options: KalshiSignerOptions): KalshiSigner {
   const { keyId, clock } = options as { keyId?: unknown; clock?: unknown };
   checkKeyId(keyId);
   const id: string = keyId;
-  if (clock !== undefined && (typeof clock !== 'object' || clock === null || typeof (clock as SignerClock).now !== 'function')) {
+  // Anything with a now() method is a clock, functions included: `Date`, the documented default, is one.
+  if (clock !== undefined && typeof (clock as Partial<SignerClock> | null)?.now !== 'function') {
     throw new ConfigError('clock', 'must be an object with a now() method');
   }
   const time: SignerClock = (clock as SignerClock | undefined) ?? Date;

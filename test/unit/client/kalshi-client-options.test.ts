@@ -28,6 +28,7 @@ describe('kalshi client options', () => {
       maxPayload: 4 * 1024 * 1024,
       perMessageDeflate: false,
       skipUTF8Validation: false,
+      transport: 'ws',
       allowInsecureTransport: false,
     });
     const resolved = resolveKalshiClientOptions(base);
@@ -46,11 +47,28 @@ describe('kalshi client options', () => {
     ['connectionId', -1],
     ['perMessageDeflate', 'yes'],
     ['skipUTF8Validation', 1],
+    ['transport', 'tcp'],
+    ['transport', true],
   ] as const)('rejects %s = %s naming the option', (option, value) => {
     const error = configError({ [option]: value });
     expect(error.option).toBe(option);
     expect(error.message).toContain(option);
     expect(error.code).toBe('KWP_CONFIG');
+  });
+
+  it("accepts transport 'ws' and 'native', and refuses 'native' with a WebSocket constructor or perMessageDeflate (#13)", () => {
+    expect(resolveKalshiClientOptions(base).transport).toBe('ws');
+    expect(resolveKalshiClientOptions({ ...base, transport: 'native' }).transport).toBe('native');
+    expect(resolveKalshiClientOptions({ ...base, transport: 'ws', perMessageDeflate: true }).transport).toBe('ws');
+    class Ctor {
+      constructor(readonly url: string) {}
+    }
+    const withCtor = configError({ transport: 'native', WebSocket: Ctor });
+    expect(withCtor.option).toBe('transport');
+    expect(withCtor.message).toMatch(/WebSocket constructor/);
+    const withDeflate = configError({ transport: 'native', perMessageDeflate: true });
+    expect(withDeflate.option).toBe('transport');
+    expect(withDeflate.message).toMatch(/compression/);
   });
 
   it('allows pingIntervalMs 0 (off)', () => {

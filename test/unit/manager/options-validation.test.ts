@@ -42,6 +42,14 @@ describe('manager options name what the user wrote', () => {
     expect(configErrorOf(manager({ client: { closeTimeoutMs: 0 } })).option).toBe('client.closeTimeoutMs');
     expect(configErrorOf(manager({ client: { maxPayload: TOO_LONG } })).option).toBe('client.maxPayload');
   });
+
+  it("client.transport is checked up front: a bad value, or 'native' with perMessageDeflate (#13)", () => {
+    expect(configErrorOf(manager({ client: { transport: 'uws' } })).option).toBe('client.transport');
+    const error = configErrorOf(manager({ client: { transport: 'native', perMessageDeflate: true } }));
+    expect(error.option).toBe('client.transport');
+    expect(error.message).toMatch(/compression/);
+    expect(() => manager({ client: { transport: 'native' } })()).not.toThrow();
+  });
 });
 
 describe('durations are capped at 2^31-1 ms', () => {

@@ -1,4 +1,4 @@
-import { CommandTimeoutError } from 'kalshi-ws-pool';
+import { CommandTimeoutError, ProtocolError } from 'kalshi-ws-pool';
 import { describe, expect, it, vi } from 'vitest';
 import type { CommandResult } from '../../../src/manager/command-runner';
 import type { LiveConnection } from '../../../src/manager/live-connection';
@@ -53,7 +53,14 @@ function setup(steps: Step[], adopted: (sid: number) => boolean = () => true, kn
         live = false; // script exhausted: the generation ends
         return { kind: 'ended' };
       }
-      if ('sid' in step) return { kind: 'ok', value: await send(client, conn.signal) };
+      if ('sid' in step) {
+        // Like the real runner: a send that throws is a failed command.
+        try {
+          return { kind: 'ok', value: await send(client, conn.signal) };
+        } catch (error) {
+          return { kind: 'failed', error };
+        }
+      }
       if (step.kind === 'ended') return { kind: 'ended' };
       sent.push(`subscribe (${step.kind})`);
       if (step.kind === 'paused') return { kind: 'paused', error: new CommandTimeoutError('subscribe', 1, 5_000) };
@@ -156,12 +163,25 @@ describe('RoleSubscription (fake runner)', () => {
     expect(t.warnings).toEqual([{ connectionId: 3, channel: 'trade', err: new Error('rejected') }]);
   });
 
-  it('a subscribe reply without a result holds nothing and subscribes again', async () => {
+  it('a subscribe reply without a result is a failed command: logged, backed off, then subscribed again', async () => {
     const t = setup([{ sid: undefined }, { sid: 8 }]);
     await t.subscription.subscribe(t.conn);
     expect(t.sent).toEqual(['subscribe trade', 'subscribe trade']);
     expect(t.subscription.sid).toBe(8);
-    expect(t.backOffs).toEqual([]);
+    expect(t.backOffs).toEqual([1]);
+    expect(t.messages).toEqual(['role subscribe failed; retrying']);
+    const err = (t.warnings[0] as { err: unknown }).err;
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect(err).toMatchObject({ code: 'KWP_PROTOCOL', reason: 'malformed-reply', connectionId: 3 });
+  });
+
+  it('a client that keeps answering subscribe with no result is reported once, on the third failure', async () => {
+    const t = setup([{ sid: undefined }, { sid: undefined }, { sid: undefined }, { sid: undefined }, { sid: 4 }]);
+    await t.subscription.subscribe(t.conn);
+    expect(t.backOffs).toEqual([1, 2, 3, 4]);
+    expect(t.errors).toHaveLength(1);
+    expect(t.errors[0]).toMatchObject({ connectionId: 3, fatal: false, error: { reason: 'malformed-reply' } });
+    expect(t.subscription.sid).toBe(4);
   });
 
   it('a reply that settles after its generation ended is not held', async () => {

@@ -95,7 +95,7 @@ describe('TLS verification is on', () => {
     close = undefined;
   });
 
-  it('a self-signed certificate is refused: connect() rejects with ConnectError and the server never upgrades', async () => {
+  it.each(['ws', 'native'] as const)('a self-signed certificate is refused (transport %s): connect() rejects with ConnectError and the server never upgrades', async (transport) => {
     const server = createServer({
       key: readFileSync(join(root, 'test/fixtures/tls/self-signed-key.pem')),
       cert: readFileSync(join(root, 'test/fixtures/tls/self-signed-cert.pem')),
@@ -114,7 +114,7 @@ describe('TLS verification is on', () => {
         server.close(() => resolve());
       });
     const { port } = server.address() as AddressInfo;
-    const client = createKalshiClient({ url: `wss://127.0.0.1:${port}${path}`, signer, dialTimeoutMs: 5_000 });
+    const client = createKalshiClient({ url: `wss://127.0.0.1:${port}${path}`, signer, dialTimeoutMs: 5_000, transport });
     const error = await client.connect().then(
       () => undefined,
       (e: unknown) => e,
